@@ -46,6 +46,11 @@ void qtest_memread(QTestState *s, uint64_t addr, void *buf, size_t len);
 void qtest_memwrite(QTestState *s, uint64_t addr, const void *buf,
                     size_t len);
 void qtest_memset(QTestState *s, uint64_t addr, uint8_t v, size_t len);
+/* The same as qtest_memread/memwrite, with base64 on the wire (b64read,
+ * b64write). */
+void qtest_bufread(QTestState *s, uint64_t addr, void *buf, size_t len);
+void qtest_bufwrite(QTestState *s, uint64_t addr, const void *buf,
+                    size_t len);
 
 /* Advances the virtual clock by ns (0: to the next timer deadline) and
  * returns the new virtual time in ns. */
@@ -53,12 +58,19 @@ int64_t qtest_clock_step(QTestState *s, int64_t ns);
 int64_t qtest_clock_step_next(QTestState *s);
 /* Moves the virtual clock to an absolute time; returns it. */
 int64_t qtest_clock_set(QTestState *s, int64_t ns);
+/* The current virtual time in ns (the clock does not move). */
+int64_t qtest_clock_get(QTestState *s);
 
 /* Starts watching the GSI lines (IOAPIC inputs 0-23); afterwards
  * qtest_get_irq reports the current level of each, as seen from the
  * async "IRQ raise/lower N" messages. */
 void qtest_irq_intercept_in(QTestState *s, const char *qom_path);
 bool qtest_get_irq(QTestState *s, int gsi);
+/* The same watch (pcemu has one set of GSI lines, whatever the path). */
+void qtest_irq_intercept_out(QTestState *s, const char *qom_path);
+/* Drives GSI gsi to level, as a device would (set_irq_in). */
+void qtest_set_irq_in(QTestState *s, const char *qom_path, const char *name,
+                      int gsi, int level);
 
 /* PCI configuration through ports 0xcf8/0xcfc (mechanism #1). */
 uint32_t qtest_pci_config_readl(QTestState *s, int devfn, int reg);
