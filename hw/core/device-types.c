@@ -5,7 +5,11 @@
  */
 #include "hw/core/device.h"
 
+extern const DeviceType i440fx_type;
+extern const DeviceType piix3_type;
 
 const DeviceType *const device_types[] = {
+    &i440fx_type,
+    &piix3_type,
     NULL
 };

@@ -12,6 +12,7 @@
 #include "softmmu/memory.h"
 
 typedef struct Device Device;
+typedef struct Machine Machine;
 typedef struct PCIBus PCIBus;
 typedef struct FWCfgState FWCfgState;
 typedef struct X86CPU X86CPU;

@@ -31,8 +31,9 @@ void main_loop_wakeup(void);
 /* Sets up the lock and the wake-up fd; call once, first. Takes the BQL
  * for the calling (main) thread. */
 void main_loop_init(void);
-/* Runs until runstate.c says the process should exit. */
-void main_loop_run(void);
+/* Runs until runstate.c says the process should exit; returns the
+ * process's exit status. */
+int main_loop_run(void);
 /* One iteration, waiting at most timeout_ms (-1 forever). For tests. */
 void main_loop_wait(int timeout_ms);
 

@@ -6,7 +6,7 @@
  *   only when the test says so (clock_step).
  * CLOCK_HOST: the host's wall clock (the RTC's time of day), in ns since
  *   the epoch.
- * CLOCK_REALTIME: host monotonic time that never stops (UI, monitors).
+ * CLOCK_HOST_MONOTONIC: host monotonic time that never stops (UI, monitors).
  *
  * Timers fire on the main loop thread with the BQL held. timer_mod and
  * timer_del need the BQL; they may be called from a vCPU thread (holding
@@ -20,7 +20,7 @@
 typedef enum ClockType {
     CLOCK_VIRTUAL,
     CLOCK_HOST,
-    CLOCK_REALTIME,
+    CLOCK_HOST_MONOTONIC,
     CLOCK_MAX
 } ClockType;
 

@@ -11,6 +11,7 @@
 
 #include "pcemu/common.h"
 #include "hw/core/vmstate.h"
+#include "hw/irq.h"
 
 typedef struct Device Device;
 typedef struct Machine Machine;
@@ -25,6 +26,7 @@ typedef enum PropType {
     PROP_SIZE,      /* u64 with k/M/G suffixes */
     PROP_STRING,    /* char *, owned by the device */
     PROP_CHARDEV,   /* Chardev *, looked up by id */
+    PROP_PCI_DEVFN, /* int32_t: "SLOT[.FN]" in hex as QEMU's addr=; -1 any */
 } PropType;
 
 typedef struct Property {
@@ -51,6 +53,9 @@ typedef struct Property {
 #define DEFINE_PROP_CHARDEV(n, st, f, h) \
     { .name = (n), .type = PROP_CHARDEV, .offset = offsetof(st, f), \
       .desc = (h) }
+#define DEFINE_PROP_PCI_DEVFN(n, st, f, h) \
+    { .name = (n), .type = PROP_PCI_DEVFN, .offset = offsetof(st, f), \
+      .defval = (uint64_t)-1, .desc = (h) }
 #define DEFINE_PROP_END { .type = PROP_END }
 
 typedef enum DeviceBus {
@@ -73,6 +78,10 @@ typedef struct DeviceType {
     void (*reset)(Device *dev);
     const Property *props;
     const VMStateDescription *vmsd;
+    /* Input lines (an interrupt controller's pins): the handler gets the
+     * Device as opaque; see device_irq_in(). NULL when it has none. */
+    IrqHandler irq_in;
+    unsigned nr_irq_in;
 } DeviceType;
 
 struct Device {
@@ -97,6 +106,9 @@ bool device_set_prop(Device *dev, const char *name, const char *value,
 /* Property value as text (for info qtree, qom-get). Caller frees. */
 char *device_get_prop(Device *dev, const Property *p);
 const Property *device_find_prop(const Device *dev, const char *name);
+
+/* Input line n of dev (n < nr_irq_in). */
+IrqLine device_irq_in(Device *dev, unsigned n);
 
 #define DEVICE(p) (&(p)->dev)
 

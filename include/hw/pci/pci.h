@@ -83,10 +83,21 @@ struct PCIDevice {
     const PCIDeviceInfo *info;
     PCIBus *bus;
     uint8_t devfn;          /* slot << 3 | function */
-    int32_t addr_prop;      /* "addr" property: -1 = first free slot */
+    int32_t addr_prop;      /* "addr" property (DEFINE_PROP_PCI_DEVFN):
+                               -1 = first free slot */
     PCIBar bars[PCI_NUM_REGIONS];
     int irq_level;          /* INTx output as the device drives it */
+    bool intx_asserted;     /* irq_level and not INTX_DISABLE */
 };
+
+/* The core's handling of a config access; device hooks call these for
+ * the registers they do not handle themselves. */
+uint32_t pci_default_config_read(PCIDevice *d, uint32_t addr, unsigned len);
+void pci_default_config_write(PCIDevice *d, uint32_t addr, uint32_t val,
+                              unsigned len);
+/* Every PCI device type lists this property first: addr=SLOT[.FN]. */
+#define DEFINE_PROP_PCI_ADDR(st) \
+    DEFINE_PROP_PCI_DEVFN("addr", st, pci.addr_prop, "PCI slot[.function]")
 
 /* Shared state-description entry for the config space. */
 extern const VMStateDescription vmstate_pci_device;
@@ -121,7 +132,8 @@ void pci_set_irq(PCIDevice *d, int level);
 void pci_device_reset(PCIDevice *d);
 /* Re-maps BARs from config space after a load. */
 void pci_device_update_mappings(PCIDevice *d);
-/* Adds a capability at offset (or the first free offset if 0); returns
+/* Adds a capability at offset (or, if 0, the first run of zero bytes after
+ * the header: devices with registers there pass offsets); returns
  * its offset. */
 uint8_t pci_add_capability(PCIDevice *d, uint8_t cap_id, uint8_t offset,
                            uint8_t size);
