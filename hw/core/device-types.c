@@ -7,9 +7,13 @@
 
 extern const DeviceType i440fx_type;
 extern const DeviceType piix3_type;
+extern const DeviceType fw_cfg_io_type;
+extern const DeviceType piix4_pm_type;
 
 const DeviceType *const device_types[] = {
     &i440fx_type,
     &piix3_type,
+    &fw_cfg_io_type,
+    &piix4_pm_type,
     NULL
 };
