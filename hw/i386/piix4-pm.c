@@ -2,10 +2,10 @@
  * Intel 82371AB PIIX4, function 3: power management (ACPI 1.0 fixed
  * hardware), as the pc machine has it at 00:01.3.
  *
- * Follows the "82371AB PCI-TO-ISA / IDE XCELERATOR (PIIX4)" datasheet,
- * section 3.4 (function 3 configuration) and section 7 (power management
- * I/O registers), and the ACPI 1.0 specification, section 4.7 (fixed
- * hardware: PM1 event/control blocks, PM timer). Where QEMU's PIIX4 model
+ * Follows the "82371AB PCI-TO-ISA / IDE XCELERATOR (PIIX4)" datasheet
+ * (function 3 configuration registers; power management I/O registers)
+ * and the ACPI 1.0 specification, chapter 4 (fixed hardware: PM1 event
+ * and control blocks, PM timer). Where QEMU's PIIX4 model
  * differs from the datasheet in a way guests and firmware depend on (the
  * GPE0 block at 0xafe0, DEVACTB's APMC_EN preset when there is no SMM,
  * ACPI enable through the APM port), this file does what QEMU does and
@@ -30,14 +30,14 @@
 #include "softmmu/runstate.h"
 #include "softmmu/timer.h"
 
-/* Identity (datasheet 3.4: VID 8086h, DID 7113h, RID 03h on PIIX4E,
+/* Identity (datasheet, function 3: VID 8086h, DID 7113h, RID 03h on PIIX4E,
  * class 068000h "other bridge"). */
 #define PIIX4_PM_VENDOR_ID      0x8086
 #define PIIX4_PM_DEVICE_ID      0x7113
 #define PIIX4_PM_REVISION       0x03
 #define PIIX4_PM_CLASS          0x068000
 
-/* --- function 3 configuration registers (datasheet 3.4) ---------------- */
+/* --- function 3 configuration registers (datasheet) ----------------------- */
 #define PIIX4_PMBA              0x40    /* PM base address, 32 bits */
 #define  PIIX4_PMBA_RTE             0x00000001  /* resource type: I/O, RO */
 #define  PIIX4_PMBA_BASE_MASK       0x0000ffc0  /* 64-byte aligned */
@@ -51,7 +51,7 @@
 #define PIIX4_SMBHSTCFG         0xd2
 #define  PIIX4_SMBHSTCFG_HST_EN     0x01        /* SMBus host enable */
 
-/* --- PM I/O registers, at PMBA (datasheet 7.2; ACPI names after "/") --- */
+/* --- PM I/O registers at PMBA (datasheet; ACPI names in comments) -------- */
 #define PIIX4_PM_IO_SIZE        64
 #define PIIX4_PMSTS             0x00    /* PM1a_STS */
 #define  PIIX4_PMSTS_TMROF_STS      (1u << 0)   /* TMR_STS */
@@ -85,13 +85,14 @@
 #define PIIX4_SUS_TYP_S3        1
 #define PIIX4_SUS_TYP_S4        2
 
-/* PM1 events that raise the SCI when enabled (ACPI 1.0, 4.7.3.1). */
+/* PM1 events that raise the SCI when enabled (ACPI 1.0, PM1 events). */
 #define PIIX4_PM_SCI_EVENTS     (PIIX4_PMSTS_TMROF_STS | \
                                  PIIX4_PMSTS_GBL_STS | \
                                  PIIX4_PMSTS_PWRBTN_STS | \
                                  PIIX4_PMSTS_RTC_STS)
 
-/* PM timer: 3.579545 MHz (ACPI 1.0, 4.7.2.1); status on bit 23 flips. */
+/* PM timer: 3.579545 MHz (ACPI 1.0, power management timer); the status
+ * sets when bit 23 flips. */
 #define PIIX4_PM_TMR_HZ         3579545ULL
 #define PIIX4_PM_TMR_MASK       0xffffffULL
 #define PIIX4_PM_TMR_HALF       0x800000ULL
@@ -102,7 +103,7 @@
 #define PIIX4_GPE0_STS          0x00
 #define PIIX4_GPE0_EN           0x02
 
-/* APM control and status ports (PIIX4 datasheet 7.1: APMC, APMS). */
+/* APM control and status ports (PIIX4 datasheet: APMC, APMS). */
 #define PIIX4_APM_BASE          0xb2
 #define PIIX4_APMC              0x00
 #define PIIX4_APMS              0x01
@@ -140,7 +141,7 @@ static PIIX4PMState *piix4_pm_from_device(Device *dev)
     return container_of(dev, PIIX4PMState, pci.dev);
 }
 
-/* --- PM timer ---------------------------------------------------------- */
+/* --- PM timer ------------------------------------------------------------- */
 
 /* Timer counts since virtual time 0; 128 bits: ns * 3.58e6 passes 2^64
  * after 43 minutes. */
@@ -179,11 +180,11 @@ static uint64_t piix4_pm_tmr_sync(PIIX4PMState *s)
     return now;
 }
 
-/* --- SCI ----------------------------------------------------------------- */
+/* --- SCI ------------------------------------------------------------------ */
 
 /*
  * The SCI is a level: any enabled PM1 or GPE0 event with SCI_EN set
- * (ACPI 1.0, 4.7.2.5: with SCI_EN clear events would go to SMI#, which
+ * (ACPI 1.0, PM1_CNT.SCI_EN: when clear, events go to SMI#, which
  * pcemu does not have). Also arms the timer for the next overflow when
  * TMROF_EN wants to hear of it.
  */
@@ -472,7 +473,7 @@ static void piix4_pm_config_set32(PIIX4PMState *s, unsigned reg, uint32_t v)
     }
 }
 
-/* PMBA and PMREGMISC.PMIOSE place the PM block (datasheet 3.4.2). */
+/* PMBA and PMREGMISC.PMIOSE place the PM block. */
 static void piix4_pm_io_space_update(PIIX4PMState *s)
 {
     uint32_t base = piix4_pm_config_get32(s, PIIX4_PMBA) &
@@ -535,7 +536,7 @@ static void piix4_pm_init_wmask(PIIX4PMState *s)
     w[PIIX4_PMREGMISC] = PIIX4_PMREGMISC_PMIOSE;
 }
 
-/* --- device ----------------------------------------------------------------- */
+/* --- device --------------------------------------------------------------- */
 
 static void piix4_pm_reset(Device *dev)
 {
@@ -620,7 +621,8 @@ void piix4_pm_power_button(Device *pm)
 {
     PIIX4PMState *s = piix4_pm_from_device(pm);
 
-    /* ACPI 1.0, 4.7.2.2.1: the status is set whether enabled or not. */
+    /* ACPI fixed power button: the status is set whether enabled or
+     * not; PWRBTN_EN only gates the SCI. */
     s->pmsts |= PIIX4_PMSTS_PWRBTN_STS;
     piix4_pm_update_irq(s);
 }

@@ -347,6 +347,12 @@ static void test_dma_skip(void)
     /* Skipping past the end is harmless: reads are then zero. */
     g_assert_cmphex(dma_run(s, DESC_ADDR, DMA_CTL_SKIP, 0xffffffff, 0), ==, 0);
     g_assert_cmpuint(qtest_inb(s, FW_CFG_DATA), ==, 0);
+    /* The offset stops at the end: no 32-bit wrap back into the data. */
+    g_assert_cmphex(dma_run(s, DESC_ADDR,
+                            FW_CFG_SIGNATURE << 16 | DMA_CTL_SELECT |
+                            DMA_CTL_SKIP, 0xffffffff, 0), ==, 0);
+    g_assert_cmphex(dma_run(s, DESC_ADDR, DMA_CTL_SKIP, 2, 0), ==, 0);
+    g_assert_cmpuint(qtest_inb(s, FW_CFG_DATA), ==, 0);
 
     g_free(f);
     qtest_quit(s);
