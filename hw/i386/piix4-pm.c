@@ -254,12 +254,16 @@ static void piix4_pm_cntrl_write(PIIX4PMState *s, uint16_t val)
 static uint64_t piix4_pm_io_read(void *opaque, uint64_t offset, unsigned size)
 {
     PIIX4PMState *s = opaque;
+    uint16_t old_sts = s->pmsts;
     uint32_t tmr = piix4_pm_tmr_sync(s) & PIIX4_PM_TMR_MASK;
     uint64_t v = 0;
     bool unknown = false;
 
-    /* The sync may have set TMROF_STS. */
-    piix4_pm_update_irq(s);
+    /* Guests may read PMTMR as their clock, thousands of times a second:
+     * touch the SCI only when the sync set TMROF_STS. */
+    if (s->pmsts != old_sts) {
+        piix4_pm_update_irq(s);
+    }
 
     for (unsigned i = 0; i < size; i++) {
         uint64_t a = offset + i;
