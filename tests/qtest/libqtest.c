@@ -50,6 +50,8 @@ struct QTestState {
     bool irq_level[QTEST_NR_GSI];
     bool exited;            /* reaped; wait_status is valid */
     int wait_status;
+    bool status_seen;       /* qtest_wait_exit returned it to the test */
+    int expected_status;    /* what qtest_quit accepts (0 by default) */
     bool log;
     int timeout_ms;
 };
@@ -368,6 +370,13 @@ void qtest_quit(QTestState *s)
         WTERMSIG(s->wait_status) != SIGTERM) {
         qtest_fail(s, "pcemu crashed");
     }
+    /* SIGTERM ends pcemu with status 0; anything else is an error exit
+     * the test did not look at. */
+    if (!s->status_seen && WIFEXITED(s->wait_status) &&
+        WEXITSTATUS(s->wait_status) != s->expected_status) {
+        qtest_fail(s, "pcemu exited with status %d, expected %d",
+                   WEXITSTATUS(s->wait_status), s->expected_status);
+    }
     if (s->log || g_test_verbose()) {
         qtest_dump_output(s);
     }
@@ -382,7 +391,13 @@ int qtest_wait_exit(QTestState *s)
     if (WIFSIGNALED(s->wait_status)) {
         qtest_fail(s, "pcemu crashed");
     }
+    s->status_seen = true;
     return WEXITSTATUS(s->wait_status);
+}
+
+void qtest_set_expected_status(QTestState *s, int status)
+{
+    s->expected_status = status;
 }
 
 /* ---- the wire -------------------------------------------------------- */

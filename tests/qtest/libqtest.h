@@ -21,8 +21,11 @@ typedef struct QTestState QTestState;
  * -net none <extra_args>" (printf-style) and waits for the connection. */
 QTestState *qtest_initf(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 QTestState *qtest_init(const char *extra_args);
-/* Kills the emulator, checks it did not crash (no signal death). */
+/* Kills the emulator (SIGTERM), checks it did not crash (no death by
+ * another signal) and exited with the expected status (0 unless set
+ * below; not checked after qtest_wait_exit returned it). */
 void qtest_quit(QTestState *s);
+void qtest_set_expected_status(QTestState *s, int status);
 /* Exit status of an emulator that ended on its own (waits up to 10 s);
  * -1 if it is still running. */
 int qtest_wait_exit(QTestState *s);
