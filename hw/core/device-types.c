@@ -9,11 +9,17 @@ extern const DeviceType i440fx_type;
 extern const DeviceType piix3_type;
 extern const DeviceType fw_cfg_io_type;
 extern const DeviceType piix4_pm_type;
+extern const DeviceType isa_serial_type;
+extern const DeviceType isa_debugcon_type;
+extern const DeviceType isa_debug_exit_type;
 
 const DeviceType *const device_types[] = {
     &i440fx_type,
     &piix3_type,
     &fw_cfg_io_type,
     &piix4_pm_type,
+    &isa_serial_type,
+    &isa_debugcon_type,
+    &isa_debug_exit_type,
     NULL
 };

@@ -23,6 +23,10 @@ enum {
     CHR_EVENT_OPENED,   /* a client connected / back end ready */
     CHR_EVENT_CLOSED,   /* the client went away */
     CHR_EVENT_BREAK,    /* serial break (Ctrl-A b on stdio) */
+    /* A mux (mon:stdio) gave this front end the keyboard / took it away
+     * (Ctrl-A c); the monitor prints its prompt on MUX_IN. */
+    CHR_EVENT_MUX_IN,
+    CHR_EVENT_MUX_OUT,
 };
 
 /* The front end's side: how much it can take now, the bytes, events. */
@@ -44,7 +48,9 @@ const char *chardev_filename(const Chardev *chr);  /* for query-chardev */
 Chardev *chardev_first(void);
 Chardev *chardev_next(const Chardev *chr);
 
-/* Attaches the front end; a chardev has at most one. */
+/* Attaches the front end; a chardev has at most one, except a mux
+ * (mux=on, mon:stdio), which takes up to four; the one attached last gets
+ * the input focus and Ctrl-A c cycles it. */
 bool chardev_attach(Chardev *chr, const ChardevFrontend *fe, Error **errp);
 void chardev_detach(Chardev *chr);
 
@@ -56,6 +62,13 @@ int chardev_write(Chardev *chr, const uint8_t *buf, int len);
 /* The front end can take input again (its FIFO drained); the back end
  * resumes reading. */
 void chardev_accept_input(Chardev *chr);
+
+/* -echr: the mux escape character (default 0x01, Ctrl-A). */
+void chardev_set_escape_char(int c);
+
+/* Closes and forgets a chardev no device uses (chardev-remove; a mux
+ * takes its hidden back end with it). Errors if a front end is attached. */
+bool chardev_remove(Chardev *chr, Error **errp);
 
 /* Restores terminals etc. at exit. */
 void chardev_cleanup_all(void);
