@@ -425,6 +425,14 @@ static uint64_t io_read(MemoryRegion *mr, uint64_t off, unsigned size)
     if (size < imin) {
         uint64_t aligned = off & ~(uint64_t)(imin - 1);
         unsigned shift = (off - aligned) * 8;
+        if (off - aligned + size > imin) {
+            /* Unaligned, into the next implemented word: one byte at a
+             * time, each from its own word. */
+            for (unsigned i = 0; i < size; i++) {
+                v |= io_read(mr, off + i, 1) << (i * 8);
+            }
+            return v;
+        }
         return (ops->read(mr->opaque, aligned, imin) >> shift) &
                size_mask(size);
     }
@@ -450,6 +458,12 @@ static void io_write(MemoryRegion *mr, uint64_t off, uint64_t v,
     if (size < imin) {
         uint64_t aligned = off & ~(uint64_t)(imin - 1);
         unsigned shift = (off - aligned) * 8;
+        if (off - aligned + size > imin) {
+            for (unsigned i = 0; i < size; i++) {
+                io_write(mr, off + i, v >> (i * 8), 1);
+            }
+            return;
+        }
         ops->write(mr->opaque, aligned, (v & size_mask(size)) << shift, imin);
         return;
     }
