@@ -195,7 +195,9 @@ static uint64_t pci_bar_address(PCIDevice *d, int n)
         }
         addr = get_long(d->config + PCI_BASE_ADDRESS_0 + n * 4) &
                ~(bar->size - 1) & ~3u;
-        limit = 0xffff;
+        /* A BAR may end at port 0xffff, so the limit is one past it;
+         * all-ones while sizing sets the upper 16 bits and stays out. */
+        limit = 0x10000;
     } else {
         if (!(cmd & PCI_COMMAND_MEMORY)) {
             return PCI_BAR_UNMAPPED;
