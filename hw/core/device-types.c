@@ -12,6 +12,11 @@ extern const DeviceType piix4_pm_type;
 extern const DeviceType isa_serial_type;
 extern const DeviceType isa_debugcon_type;
 extern const DeviceType isa_debug_exit_type;
+extern const DeviceType i8259_type;
+extern const DeviceType ioapic_type;
+extern const DeviceType pit_type;
+extern const DeviceType pcspk_type;
+extern const DeviceType mc146818rtc_type;
 
 const DeviceType *const device_types[] = {
     &i440fx_type,
@@ -21,5 +26,10 @@ const DeviceType *const device_types[] = {
     &isa_serial_type,
     &isa_debugcon_type,
     &isa_debug_exit_type,
+    &i8259_type,
+    &ioapic_type,
+    &pit_type,
+    &pcspk_type,
+    &mc146818rtc_type,
     NULL
 };
