@@ -229,7 +229,7 @@ static void piix4_pm_sleep(PIIX4PMState *s, unsigned typ)
         system_shutdown_request(SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
         break;
     case PIIX4_SUS_TYP_S3:
-        unimp_log("piix4-pm: UNIMPL: suspend to RAM (S3) ignored");
+        unimp_log("piix4-pm: suspend to RAM (S3) ignored");
         break;
     default:
         guest_error("piix4-pm: sleep type %u does not exist", typ);
@@ -290,7 +290,7 @@ static uint64_t piix4_pm_io_read(void *opaque, uint64_t offset, unsigned size)
         v |= (uint64_t)b << (8 * i);
     }
     if (unknown) {
-        unimp_log("piix4-pm: UNIMPL: %u-byte read at PMBA+0x%02" PRIx64,
+        unimp_log("piix4-pm: %u-byte read at PMBA+0x%02" PRIx64,
                   size, offset);
     }
     return v;
@@ -333,7 +333,7 @@ static void piix4_pm_io_write(void *opaque, uint64_t offset, uint64_t value,
         guest_error("piix4-pm: PMTMR is read-only");
     }
     if (unknown) {
-        unimp_log("piix4-pm: UNIMPL: %u-byte write of 0x%" PRIx64
+        unimp_log("piix4-pm: %u-byte write of 0x%" PRIx64
                   " at PMBA+0x%02" PRIx64, size, value, offset);
     }
 
@@ -431,7 +431,7 @@ static void piix4_pm_apmc_write(PIIX4PMState *s, uint8_t val)
     } else if (val == PIIX4_APMC_ACPI_DISABLE) {
         s->pmcntrl &= ~PIIX4_PMCNTRL_SCI_EN;
     } else if (devactb & PIIX4_DEVACTB_APMC_EN) {
-        unimp_log("piix4-pm: UNIMPL: APM command 0x%02x would raise SMI#",
+        unimp_log("piix4-pm: APM command 0x%02x would raise SMI#",
                   val);
     }
     piix4_pm_update_irq(s);
@@ -511,7 +511,7 @@ static void piix4_pm_config_write(PCIDevice *d, uint32_t addr, uint32_t val,
     }
     if (ranges_overlap(addr, len, PIIX4_SMBHSTCFG, 1) &&
         (d->config[PIIX4_SMBHSTCFG] & PIIX4_SMBHSTCFG_HST_EN)) {
-        unimp_log("piix4-pm: UNIMPL: SMBus host controller enabled at 0x%04x",
+        unimp_log("piix4-pm: SMBus host controller enabled at 0x%04x",
                   piix4_pm_config_get32(s, PIIX4_SMBBA) &
                   PIIX4_SMBBA_BASE_MASK);
     }
