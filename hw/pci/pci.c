@@ -371,8 +371,10 @@ void pci_device_reset(PCIDevice *d)
     pci_set_irq(d, 0);
     /* Power-on: decoding off, BARs and writable registers zero. */
     set_word(d->config + PCI_COMMAND, 0);
-    set_word(d->config + PCI_STATUS,
-             get_word(d->config + PCI_STATUS) & PCI_STATUS_CAP_LIST);
+    /* Status: error bits (write-1-to-clear) clear; read-only bits such
+     * as DEVSEL timing and the capability list stay. */
+    set_word(d->config + PCI_STATUS, get_word(d->config + PCI_STATUS) &
+             ~get_word(d->w1cmask + PCI_STATUS));
     d->config[PCI_CACHE_LINE_SIZE] = 0;
     d->config[PCI_LATENCY_TIMER] = 0;
     d->config[PCI_INTERRUPT_LINE] = 0;
