@@ -49,6 +49,9 @@ typedef struct QTestServer {
     bool broken;                /* a write failed: tear down when safe */
     int in_fd, out_fd;
     bool out_is_socket;
+    QTestOutput *inproc_out;    /* in-process client (fuzzers) */
+    void *inproc_opaque;
+    int64_t max_clock_step;     /* ns; INT64_MAX but for fuzzers */
 
     GString *line;              /* the incomplete line received so far */
     bool discarding;            /* it grew past QTEST_MAX_LINE */
@@ -60,7 +63,9 @@ typedef struct QTestServer {
     int64_t log_start_us;       /* g_get_monotonic_time() */
 } QTestServer;
 
-static QTestServer qts = { .in_fd = -1, .out_fd = -1 };
+static QTestServer qts = {
+    .in_fd = -1, .out_fd = -1, .max_clock_step = INT64_MAX,
+};
 
 /* ---- output ---------------------------------------------------------- */
 
@@ -85,6 +90,10 @@ static void qtest_log(char dir, const char *text, size_t len)
  */
 static void qtest_write_all(const char *buf, size_t len)
 {
+    if (qts.inproc_out) {
+        qts.inproc_out(buf, len, qts.inproc_opaque);
+        return;
+    }
     while (len > 0 && !qts.broken) {
         ssize_t n;
 
@@ -107,12 +116,11 @@ static void qtest_write_all(const char *buf, size_t len)
     }
 }
 
-/* Sends one line (text without its '\n'). */
+/* Sends one line; text ends with its '\n' (one write, one packet). */
 static void qtest_send_line(const char *text, size_t len)
 {
-    qtest_log('S', text, len);
+    qtest_log('S', text, len - 1);
     qtest_write_all(text, len);
-    qtest_write_all("\n", 1);
 }
 
 /* ---- IRQ interception ------------------------------------------------ */
@@ -133,7 +141,7 @@ static void qtest_gsi_observer(int gsi, int level)
         return;
     }
     qts.irq_level[gsi] = level;
-    n = snprintf(msg, sizeof(msg), "IRQ %s %d", level ? "raise" : "lower",
+    n = snprintf(msg, sizeof(msg), "IRQ %s %d\n", level ? "raise" : "lower",
                  gsi);
     qtest_send_line(msg, n);
 }
@@ -455,6 +463,11 @@ static void clock_reply(Reply *r, int64_t ns)
         reply_fail(r, "clock would pass 2^63 ns");
         return;
     }
+    if (ns > qts.max_clock_step) {
+        reply_fail(r, "clock step of %" PRId64 " ns over this server's "
+                   "limit of %" PRId64 " ns", ns, qts.max_clock_step);
+        return;
+    }
     /* Even a step of 0 runs the timers already due. */
     now = clock_virtual_advance(ns);
     g_string_printf(r, "OK %" PRId64, now);
@@ -651,7 +664,9 @@ static void qtest_close(void)
     if (!qts.connected) {
         return;
     }
-    main_loop_set_fd_handler(qts.in_fd, NULL, NULL, NULL);
+    if (qts.in_fd >= 0) {
+        main_loop_set_fd_handler(qts.in_fd, NULL, NULL, NULL);
+    }
     if (qts.in_fd > 2) {
         close(qts.in_fd);
     }
@@ -660,6 +675,8 @@ static void qtest_close(void)
     }
     qts.in_fd = qts.out_fd = -1;
     qts.connected = false;
+    qts.intercepting = false;
+    qts.inproc_out = NULL;
     if (current_machine && current_machine->gsi_observer ==
         qtest_gsi_observer) {
         current_machine->gsi_observer = NULL;
@@ -683,33 +700,16 @@ static void qtest_run_line(void)
         qtest_process_line(qts.line->str, qts.line->len, r);
     }
     g_string_set_size(qts.line, 0);
+    g_string_append_c(r, '\n');
     qtest_send_line(r->str, r->len);
     g_string_free(r, true);
 }
 
-static void qtest_read_cb(void *opaque)
+/* Takes bytes from the client: runs each complete line, keeps the rest. */
+static void qtest_feed(const char *p, size_t n)
 {
-    char buf[65536];
-    ssize_t n;
-    const char *p, *end;
+    const char *end = p + n;
 
-    if (qts.out_is_socket) {
-        n = recv(qts.in_fd, buf, sizeof(buf), MSG_DONTWAIT);
-    } else {
-        n = read(qts.in_fd, buf, sizeof(buf));
-    }
-    if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) {
-        return;
-    }
-    if (n <= 0) {
-        /* The test is gone: so is the reason to run. */
-        qtest_close();
-        system_exit_request(0);
-        return;
-    }
-
-    p = buf;
-    end = buf + n;
     while (p < end && !qts.broken) {
         const char *nl = memchr(p, '\n', end - p);
         size_t chunk = (nl ? nl : end) - p;
@@ -728,6 +728,28 @@ static void qtest_read_cb(void *opaque)
         p = nl + 1;
         qtest_run_line();
     }
+}
+
+static void qtest_read_cb(void *opaque)
+{
+    char buf[65536];
+    ssize_t n;
+
+    if (qts.out_is_socket) {
+        n = recv(qts.in_fd, buf, sizeof(buf), MSG_DONTWAIT);
+    } else {
+        n = read(qts.in_fd, buf, sizeof(buf));
+    }
+    if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) {
+        return;
+    }
+    if (n <= 0) {
+        /* The test is gone: so is the reason to run. */
+        qtest_close();
+        system_exit_request(0);
+        return;
+    }
+    qtest_feed(buf, n);
     if (qts.broken) {
         qtest_close();
         system_exit_request(0);
@@ -797,6 +819,29 @@ bool qtest_server_init(const char *spec, Error **errp)
     qts.log_start_us = g_get_monotonic_time();
     main_loop_set_fd_handler(qts.in_fd, qtest_read_cb, NULL, NULL);
     return true;
+}
+
+void qtest_server_init_inproc(QTestOutput *out, void *opaque)
+{
+    assert(!qts.connected);
+    qts.inproc_out = out;
+    qts.inproc_opaque = opaque;
+    qts.connected = true;
+    qts.broken = false;
+    qts.discarding = false;
+    qts.line = g_string_new(NULL);
+    qts.log_start_us = g_get_monotonic_time();
+}
+
+void qtest_server_feed(const void *buf, size_t len)
+{
+    assert(qts.connected && qts.inproc_out);
+    qtest_feed(buf, len);
+}
+
+void qtest_server_set_max_clock_step(int64_t ns)
+{
+    qts.max_clock_step = ns > 0 ? ns : 0;
 }
 
 bool qtest_server_set_log(const char *path, Error **errp)

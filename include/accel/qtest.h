@@ -24,6 +24,20 @@ bool qtest_server_init(const char *spec, Error **errp);
  * ("/dev/stderr" works). Call before qtest_server_init. */
 bool qtest_server_set_log(const char *path, Error **errp);
 
+/*
+ * In-process clients (fuzzers, tests/fuzz/qtest-fuzz.c): instead of a
+ * socket, replies and IRQ lines go to out(buf, len, opaque), whole lines
+ * with their '\n', and qtest_server_feed() passes the client's bytes;
+ * each complete line runs at once, a partial one waits for the rest.
+ * Main loop thread, BQL held.
+ */
+typedef void QTestOutput(const char *buf, size_t len, void *opaque);
+void qtest_server_init_inproc(QTestOutput *out, void *opaque);
+void qtest_server_feed(const void *buf, size_t len);
+/* Refuses clock steps longer than ns with FAIL, so that a fuzzer's
+ * "clock_step <centuries>" cannot run periodic timers for ever. */
+void qtest_server_set_max_clock_step(int64_t ns);
+
 /* True once the qtest accelerator was initialised (no vCPUs exist). */
 bool qtest_enabled(void);
 
