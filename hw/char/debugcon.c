@@ -57,12 +57,11 @@ static bool debugcon_realize(Device *dev, Machine *m, Error **errp)
     ChardevFrontend fe = { .opaque = s };
 
     if (s->iobase > 0xffff) {
-        error_setg(errp, "isa-debugcon: iobase 0x%x is past the I/O space",
+        error_setg(errp, "iobase 0x%x is past the I/O space",
                    s->iobase);
         return false;
     }
     if (s->chr && !chardev_attach(s->chr, &fe, errp)) {
-        error_prepend(errp, "isa-debugcon: ");
         return false;
     }
     memory_region_init_io(&s->io, "isa-debugcon", &debugcon_io_ops, s, 1);

@@ -32,7 +32,7 @@ static bool isa_serial_realize(Device *dev, Machine *m, Error **errp)
     }
     if (s->iobase == ISA_SERIAL_UNSET || s->irq == ISA_SERIAL_UNSET) {
         if (s->index >= SERIAL_ISA_MAX) {
-            error_setg(errp, "isa-serial: index %u has no standard I/O port "
+            error_setg(errp, "index %u has no standard I/O port "
                        "and IRQ (COM1-COM4 are 0-3); give iobase= and irq=",
                        s->index);
             return false;
@@ -45,19 +45,18 @@ static bool isa_serial_realize(Device *dev, Machine *m, Error **errp)
         }
     }
     if (s->iobase > 0x10000 - UART_IO_SIZE) {
-        error_setg(errp, "isa-serial: iobase 0x%x is past the I/O space "
+        error_setg(errp, "iobase 0x%x is past the I/O space "
                    "(at most 0x%x)", s->iobase, 0x10000 - UART_IO_SIZE);
         return false;
     }
     if (s->irq >= 16) {
-        error_setg(errp, "isa-serial: irq %u is not an ISA IRQ (0-15)",
+        error_setg(errp, "irq %u is not an ISA IRQ (0-15)",
                    s->irq);
         return false;
     }
     name = g_strdup_printf("serial%u", s->index);
     if (!serial_init(&s->uart, name, s->chr, machine_gsi(m, s->irq),
                      errp)) {
-        error_prepend(errp, "isa-serial: ");
         g_free(name);
         return false;
     }

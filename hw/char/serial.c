@@ -526,15 +526,18 @@ bool serial_init(SerialState *s, const char *name, Chardev *chr,
 
     s->name = name;
     s->irq = irq;
-    s->chr = chr;
     s->timeout_deadline = -1;
     s->irq_level = -1;
-    if (chr && !chardev_attach(chr, &fe, errp)) {
-        return false;
-    }
     s->timeout_timer = timer_new(CLOCK_VIRTUAL, serial_timeout_cb, s);
     memory_region_init_io(&s->io, name, &serial_io_ops, s, UART_IO_SIZE);
     serial_reset(s);
+    /* Last: attaching may deliver bytes a mux kept for us. */
+    if (chr && !chardev_attach(chr, &fe, errp)) {
+        timer_free(s->timeout_timer);
+        s->timeout_timer = NULL;
+        return false;
+    }
+    s->chr = chr;
     return true;
 }
 

@@ -63,13 +63,13 @@ static bool debug_exit_realize(Device *dev, Machine *m, Error **errp)
     } else if (!strcmp(s->status_mode, "raw")) {
         s->raw = true;
     } else {
-        error_setg(errp, "isa-debug-exit: status-mode must be 'qemu' "
+        error_setg(errp, "status-mode must be 'qemu' "
                    "((v << 1) | 1) or 'raw' (v), not '%s'", s->status_mode);
         return false;
     }
     if (s->iosize == 0 || s->iobase > 0xffff ||
         s->iosize > 0x10000 - s->iobase) {
-        error_setg(errp, "isa-debug-exit: ports 0x%x + %u do not fit the "
+        error_setg(errp, "ports 0x%x + %u do not fit the "
                    "I/O space", s->iobase, s->iosize);
         return false;
     }

@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void test_exit_byte(void)
@@ -50,6 +51,22 @@ static void test_exit_raw(void)
     qtest_outb(s, 0x501, 42);
     g_assert_cmpint(qtest_wait_exit(s), ==, 42);
     qtest_quit(s);
+}
+
+static void test_bad_status_mode(void)
+{
+    char *cmd = g_strdup_printf("%s -accel qtest -display none -device "
+                                "isa-debug-exit,status-mode=odd",
+                                g_getenv("PCEMU_BINARY"));
+    char *err = NULL;
+    int status;
+
+    g_assert_true(g_spawn_command_line_sync(cmd, NULL, &err, &status, NULL));
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 1);
+    g_assert_nonnull(strstr(err, "status-mode must be 'qemu'"));
+    g_free(err);
+    g_free(cmd);
 }
 
 static void test_debugcon(void)
@@ -94,6 +111,7 @@ int main(int argc, char **argv)
                     test_exit_word_second_port);
     g_test_add_func("/debug-exit/iobase", test_exit_iobase);
     g_test_add_func("/debug-exit/raw", test_exit_raw);
+    g_test_add_func("/debug-exit/bad-status-mode", test_bad_status_mode);
     g_test_add_func("/debug-exit/debugcon", test_debugcon);
     return g_test_run();
 }

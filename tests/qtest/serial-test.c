@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define COM1    0x3f8
@@ -455,6 +456,45 @@ static void test_telnet_break(void)
     g_free(path);
 }
 
+/* Runs pcemu with args that must stop it at start-up: exit status 1 and
+ * a message naming the problem on stderr. */
+static void expect_startup_error(const char *args, const char *needle)
+{
+    const char *bin = g_getenv("PCEMU_BINARY");
+    char *cmd, *err = NULL;
+    int status;
+
+    g_assert_nonnull(bin);
+    cmd = g_strdup_printf("%s -accel qtest -display none %s", bin, args);
+    g_assert_true(g_spawn_command_line_sync(cmd, NULL, &err, &status, NULL));
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 1);
+    if (!strstr(err, needle)) {
+        g_error("'%s' said '%s', expected '%s'", cmd, err, needle);
+    }
+    g_free(err);
+    g_free(cmd);
+}
+
+static void test_bad_options(void)
+{
+    expect_startup_error("-serial bogus:x", "unknown backend 'bogus'");
+    expect_startup_error("-serial file:/nonexistent-dir/x",
+                         "could not open '/nonexistent-dir/x'");
+    expect_startup_error("-device isa-serial,index=7",
+                         "index 7 has no standard I/O port");
+    expect_startup_error("-device isa-serial,iobase=0x100,irq=16",
+                         "irq 16 is not an ISA IRQ");
+    expect_startup_error("-device isa-serial,iobase=0xfffc,irq=3",
+                         "past the I/O space");
+    expect_startup_error("-chardev null,id=c -device isa-serial,chardev=c "
+                         "-device isa-serial,chardev=c",
+                         "chardev 'c' is already in use");
+    expect_startup_error("-chardev socket,id=s,path=/nonexistent-dir/s,"
+                         "server=on,wait=off,bogus=1",
+                         "Invalid parameter 'bogus'");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -469,5 +509,6 @@ int main(int argc, char **argv)
     g_test_add_func("/serial/output-file", test_output_to_file);
     g_test_add_func("/serial/input-socket", test_input_from_socket);
     g_test_add_func("/serial/telnet-break", test_telnet_break);
+    g_test_add_func("/serial/bad-options", test_bad_options);
     return g_test_run();
 }
