@@ -9,6 +9,8 @@
 #include "libqtest.h"
 
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* Plain RAM on any pc machine (above the 1 MiB legacy area, below the
  * default 128 MiB). */
@@ -482,6 +484,82 @@ static void test_fuzz(void)
     qtest_quit(s);
 }
 
+/* ---- -qtest stdio, and exit when the client goes ----------------------- */
+
+/*
+ * Runs pcemu with -qtest stdio on a pipe holding script, and returns what
+ * it printed on stdout. The pipe's end is the client leaving: pcemu must
+ * then exit on its own, with status 0.
+ */
+static char *run_stdio(const char *script)
+{
+    const char *bin = g_getenv("PCEMU_BINARY");
+    char *argv[] = {
+        (char *)bin, "-accel", "qtest", "-qtest", "stdio", "-display",
+        "none", "-serial", "null", "-monitor", "none", "-net", "none", NULL,
+    };
+    char *out = NULL;
+    char *err = NULL;
+    int in_fd, status;
+    GPid pid;
+    GError *gerr = NULL;
+    int out_fd, err_fd;
+    GString *got = g_string_new(NULL);
+    char buf[4096];
+    ssize_t n;
+
+    g_assert_nonnull(bin);
+    if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                  NULL, NULL, &pid, &in_fd, &out_fd, &err_fd,
+                                  &gerr)) {
+        g_error("cannot run %s: %s", bin, gerr->message);
+    }
+    g_assert_cmpint(write(in_fd, script, strlen(script)), ==,
+                    (ssize_t)strlen(script));
+    close(in_fd);
+    while ((n = read(out_fd, buf, sizeof(buf))) > 0) {
+        g_string_append_len(got, buf, n);
+    }
+    close(out_fd);
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        GString *e = g_string_new(NULL);
+
+        while ((n = read(err_fd, buf, sizeof(buf))) > 0) {
+            g_string_append_len(e, buf, n);
+        }
+        err = g_string_free(e, false);
+        g_error("pcemu -qtest stdio: wait status 0x%x; stderr:\n%s", status,
+                err);
+    }
+    close(err_fd);
+    g_spawn_close_pid(pid);
+    out = g_string_free(got, false);
+    return out;
+}
+
+static void test_stdio(void)
+{
+    char *out = run_stdio("endianness\n"
+                          "writel 0x100000 0xdeadbeef\n"
+                          "read 0x100000 4\n"
+                          "b64read 0x100000 4\n"
+                          "clock_step 1000\n"
+                          "nonsense\n");
+
+    g_assert_cmpstr(out, ==, "OK little\n"
+                             "OK\n"
+                             "OK 0xefbeadde\n"
+                             "OK 776t3g==\n"
+                             "OK 1000\n"
+                             "FAIL Unknown command 'nonsense'\n");
+    g_free(out);
+    /* a last line without '\n' is not a command */
+    out = run_stdio("endianness\nendianness");
+    g_assert_cmpstr(out, ==, "OK little\n");
+    g_free(out);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -492,5 +570,6 @@ int main(int argc, char **argv)
     g_test_add_func("/machine/irq", test_irq);
     g_test_add_func("/machine/protocol/errors", test_errors);
     g_test_add_func("/machine/protocol/fuzz", test_fuzz);
+    g_test_add_func("/machine/protocol/stdio", test_stdio);
     return g_test_run();
 }
