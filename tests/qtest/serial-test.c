@@ -456,6 +456,46 @@ static void test_telnet_break(void)
     g_free(path);
 }
 
+/* Random register traffic on both ports, with loopback, FIFO and DLAB
+ * toggled along the way and the clock moving: the only assertion is
+ * that pcemu neither crashes nor hangs (qtest_quit checks). */
+static void test_register_fuzz(void)
+{
+    QTestState *s = qtest_init("-serial null -serial null");
+    GRand *r = g_rand_new_with_seed(0x16550a);
+
+    qtest_irq_intercept_in(s, "ioapic");
+    for (int i = 0; i < 20000; i++) {
+        uint16_t base = g_rand_boolean(r) ? COM1 : COM2;
+        uint16_t port = base + g_rand_int_range(r, 0, 8);
+
+        switch (g_rand_int_range(r, 0, 8)) {
+        case 0:
+            qtest_clock_step(s, g_rand_int_range(r, 0, 10000000));
+            break;
+        case 1:
+            qtest_outw(s, port, g_rand_int(r));
+            break;
+        case 2:
+            qtest_inl(s, base);
+            break;
+        case 3:
+        case 4:
+            qtest_outb(s, port, g_rand_int(r));
+            break;
+        default:
+            qtest_inb(s, port);
+            break;
+        }
+    }
+    /* still answering, and the registers still make sense */
+    qtest_outb(s, COM1 + LCR, 0x03);
+    qtest_outb(s, COM1 + SCR, 0x77);
+    g_assert_cmphex(qtest_inb(s, COM1 + SCR), ==, 0x77);
+    g_rand_free(r);
+    qtest_quit(s);
+}
+
 /* Runs pcemu with args that must stop it at start-up: exit status 1 and
  * a message naming the problem on stderr. */
 static void expect_startup_error(const char *args, const char *needle)
@@ -510,5 +550,6 @@ int main(int argc, char **argv)
     g_test_add_func("/serial/input-socket", test_input_from_socket);
     g_test_add_func("/serial/telnet-break", test_telnet_break);
     g_test_add_func("/serial/bad-options", test_bad_options);
+    g_test_add_func("/serial/register-fuzz", test_register_fuzz);
     return g_test_run();
 }
