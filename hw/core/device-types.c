@@ -17,6 +17,9 @@ extern const DeviceType ioapic_type;
 extern const DeviceType pit_type;
 extern const DeviceType pcspk_type;
 extern const DeviceType mc146818rtc_type;
+extern const DeviceType i8042_type;
+extern const DeviceType ps2_kbd_type;
+extern const DeviceType ps2_mouse_type;
 
 const DeviceType *const device_types[] = {
     &i440fx_type,
@@ -31,5 +34,8 @@ const DeviceType *const device_types[] = {
     &pit_type,
     &pcspk_type,
     &mc146818rtc_type,
+    &i8042_type,
+    &ps2_kbd_type,
+    &ps2_mouse_type,
     NULL
 };
