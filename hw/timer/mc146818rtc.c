@@ -580,16 +580,17 @@ static void rtc_write_reg_b(RTCState *s, uint8_t val, int64_t now)
 {
     uint8_t old = s->cmos[RTC_REG_B];
 
+    /* Both conversions use the format in effect before this write: the
+     * one the bytes were rendered in, or written in under SET. */
     if (val & REG_B_SET) {
         val &= ~REG_B_UIE;      /* SET going high clears UIE */
         if (!(old & REG_B_SET) && rtc_divider_running(s)) {
-            rtc_freeze(s, now);     /* in the format the bytes had */
+            rtc_freeze(s, now);
         }
+    } else if ((old & REG_B_SET) && rtc_divider_running(s)) {
+        rtc_thaw(s, now);
     }
     s->cmos[RTC_REG_B] = val;
-    if ((old & REG_B_SET) && !(val & REG_B_SET) && rtc_divider_running(s)) {
-        rtc_thaw(s, now);           /* in the format the guest wrote */
-    }
     if (val & REG_B_DSE) {
         unimp_log("mc146818rtc: daylight saving (DSE) not emulated\n");
     }
