@@ -119,7 +119,7 @@ static I8259State *pic_of(Device *dev)
 
 static const uint8_t pic_elcr_mask[2] = { ELCR1_MASK, ELCR2_MASK };
 
-/* --- priority resolution ------------------------------------------------ */
+/* --- priority resolution -------------------------------------------------- */
 
 /* Rank of IR n in the current priority order; 0 is the highest. */
 static int pic_rank(const PICChip *c, int n)
@@ -235,7 +235,7 @@ static void pic_update_irq(I8259State *s)
     }
 }
 
-/* --- public interface --------------------------------------------------- */
+/* --- public interface ----------------------------------------------------- */
 
 void i8259_set_irq(void *opaque, int n, int level)
 {
@@ -301,7 +301,7 @@ void i8259_info(Device *dev, GString *out)
     }
 }
 
-/* --- registers ---------------------------------------------------------- */
+/* --- registers ------------------------------------------------------------ */
 
 /* The poll word (OCW3 P): bit 7 set with the highest request's level in
  * bits 2-0, which is acknowledged as by INTA; 0 with no request. */
@@ -525,7 +525,7 @@ static const MemoryRegionOps elcr_ops = {
     .impl_min = 1, .impl_max = 1,
 };
 
-/* --- device ------------------------------------------------------------- */
+/* --- device --------------------------------------------------------------- */
 
 /*
  * Power-on state. The 8259A has no reset pin: software must send the

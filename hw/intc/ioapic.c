@@ -183,7 +183,7 @@ void ioapic_info(Device *dev, GString *out)
     }
 }
 
-/* --- registers ---------------------------------------------------------- */
+/* --- registers ------------------------------------------------------------ */
 
 static uint32_t ioapic_reg_read(IOAPICState *s, uint8_t reg)
 {
@@ -314,7 +314,7 @@ static const MemoryRegionOps ioapic_mmio_ops = {
     .impl_min = 1, .impl_max = 4,
 };
 
-/* --- device ------------------------------------------------------------- */
+/* --- device --------------------------------------------------------------- */
 
 /* RESET: every entry masked (82093AA 3.2.4: mask bit set at reset), ID
  * 0. Pin levels are wires and survive. */

@@ -114,7 +114,7 @@ static PITState *pit_of(Device *dev)
     return container_of(dev, PITState, dev);
 }
 
-/* --- time --------------------------------------------------------------- */
+/* --- time ----------------------------------------------------------------- */
 
 static int64_t muldiv_floor(int64_t a, int64_t b, int64_t c)
 {
@@ -141,7 +141,7 @@ static int64_t pit_now(void)
     return pit_ns_to_tick(clock_get_ns(CLOCK_VIRTUAL));
 }
 
-/* --- the counting element ------------------------------------------------ */
+/* --- the counting element ------------------------------------------------- */
 
 static int pit_mode(const PITChannel *c)
 {
@@ -397,7 +397,7 @@ static void pit_load_cr(PITChannel *c, int64_t t)
     }
 }
 
-/* --- channel 0's IRQ ----------------------------------------------------- */
+/* --- channel 0's IRQ ------------------------------------------------------ */
 
 /* Sets IRQ 0 to channel 0's OUT at CLK t and arms the timer for the next
  * transition. */
@@ -441,7 +441,7 @@ static void pit_changed(PITState *s, PITChannel *c, int64_t t)
     }
 }
 
-/* --- public interface ---------------------------------------------------- */
+/* --- public interface ----------------------------------------------------- */
 
 int pit_get_out(Device *dev, int channel)
 {
@@ -724,7 +724,7 @@ static const MemoryRegionOps pit_io_ops = {
     .impl_min = 1, .impl_max = 1,
 };
 
-/* --- device ---------------------------------------------------------------- */
+/* --- device --------------------------------------------------------------- */
 
 /*
  * The 82C54's state after power-up is undefined. As QEMU's PIT (which

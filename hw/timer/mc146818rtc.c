@@ -128,7 +128,7 @@ static RTCState *rtc_of(Device *dev)
     return container_of(dev, RTCState, dev);
 }
 
-/* --- arithmetic ------------------------------------------------------------ */
+/* --- arithmetic ----------------------------------------------------------- */
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -170,7 +170,7 @@ static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
     *y = yoe + era * 400 + (*m <= 2);
 }
 
-/* --- register formats ------------------------------------------------------ */
+/* --- register formats ----------------------------------------------------- */
 
 static bool rtc_binary(const RTCState *s)
 {
@@ -220,7 +220,7 @@ static int rtc_hour_from_reg(const RTCState *s, uint8_t v)
     return h % 12 + (v & RTC_HOURS_PM ? 12 : 0);
 }
 
-/* --- the clock --------------------------------------------------------------- */
+/* --- the clock ------------------------------------------------------------ */
 
 static bool rtc_divider_running(const RTCState *s)
 {
@@ -316,7 +316,7 @@ static bool rtc_uip(const RTCState *s, int64_t now)
     return phase >= NANOSECONDS_PER_SECOND - RTC_UIP_WINDOW_NS;
 }
 
-/* --- interrupts ---------------------------------------------------------------- */
+/* --- interrupts ----------------------------------------------------------- */
 
 /* Periodic interrupt period in 32.768 kHz cycles (Table 5), 0: none. */
 static int64_t rtc_periodic_cycles(const RTCState *s)
@@ -495,7 +495,7 @@ static void rtc_timer_cb(void *opaque)
     rtc_update_irq(s, now);
 }
 
-/* --- registers ------------------------------------------------------------------ */
+/* --- registers ------------------------------------------------------------ */
 
 static bool rtc_is_time_byte(int addr)
 {
@@ -658,7 +658,7 @@ static const MemoryRegionOps rtc_io_ops = {
     .impl_min = 1, .impl_max = 1,
 };
 
-/* --- public interface -------------------------------------------------------- */
+/* --- public interface ----------------------------------------------------- */
 
 void rtc_set_cmos(Device *dev, int addr, uint8_t val)
 {
@@ -672,7 +672,7 @@ uint8_t rtc_get_cmos(Device *dev, int addr)
     return rtc_peek(rtc_of(dev), addr, clock_get_ns(CLOCK_VIRTUAL));
 }
 
-/* --- device ------------------------------------------------------------------ */
+/* --- device --------------------------------------------------------------- */
 
 /* The RESET pin (datasheet, "RESET"): clears PIE, AIE, UIE, SQWE and
  * the flags; the clock, the divider and the RAM are battery-backed and

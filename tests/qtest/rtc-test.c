@@ -207,8 +207,16 @@ static void test_calendar(void)
         g_assert_cmpint(cmos_read(s, RTC_WDAY), ==, 7);
         qtest_clock_set(s, e1);
         g_assert_cmpint(cmos_read(s, RTC_WDAY), ==, 1);
-        qtest_clock_set(s, e1 + 86400 * NS_PER_SEC);
+        /* Back to 23:59:59 of the new day: it counts on from 1. */
+        qtest_clock_set(s, e1 + NS_PER_SEC / 2);
+        cmos_write(s, RTC_REG_B, REG_B_SET | REG_B_24H);
+        cmos_write(s, RTC_HOURS, 0x23);
+        cmos_write(s, RTC_MINUTES, 0x59);
+        cmos_write(s, RTC_SECONDS, 0x59);
+        cmos_write(s, RTC_REG_B, REG_B_24H);
+        qtest_clock_set(s, e1 + NS_PER_SEC);
         g_assert_cmpint(cmos_read(s, RTC_WDAY), ==, 2);
+        g_assert_cmphex(cmos_read(s, RTC_MDAY), ==, 0x03);
     }
     /* SET stops updates; clearing it resumes on the divider's phase. */
     set_time(s, 2030, 6, 15, 8, 0, 0);
