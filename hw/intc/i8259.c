@@ -107,7 +107,7 @@ typedef struct I8259State {
     uint16_t elcr_addr;
 
     /* wiring */
-    IrqLine intr;
+    Machine *machine;       /* its cpu_intr is INTR, looked up each time */
     bool intr_level;
     MemoryRegion io_master, io_slave, io_elcr;
 } I8259State;
@@ -231,7 +231,7 @@ static void pic_update_irq(I8259State *s)
     level = pic_pending(master, PIC_MASTER) >= 0;
     if (level != s->intr_level) {
         s->intr_level = level;
-        irq_set(s->intr, level);
+        irq_set(s->machine->cpu_intr, level);
     }
 }
 
@@ -555,7 +555,7 @@ static bool pic_realize(Device *dev, Machine *m, Error **errp)
 {
     I8259State *s = pic_of(dev);
 
-    s->intr = m->cpu_intr;
+    s->machine = m;
     memory_region_init_io(&s->io_master, "pic-master", &pic_master_ops, s,
                           2);
     memory_region_init_io(&s->io_slave, "pic-slave", &pic_slave_ops, s, 2);

@@ -6,7 +6,9 @@
  *
  * Its inputs are the ISA IRQs 0-15 (the type's irq_in lines, or
  * i8259_set_irq); IRQ 2 is the internal cascade and is ignored as an
- * input. Its output, the CPU's INTR, goes to Machine.cpu_intr.
+ * input. Its output, the CPU's INTR, goes to Machine.cpu_intr, read at
+ * every change (so the CPU may set it after the PIC was created; it then
+ * asks i8259_intr_pending() for the current level).
  *
  * All functions run under the BQL; they may be called from a vCPU thread
  * holding it.
