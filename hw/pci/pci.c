@@ -91,8 +91,14 @@ static void pci_init_header(PCIDevice *d)
     set_word(c + PCI_CLASS_DEVICE, info->class_code >> 8);
     c[PCI_HEADER_TYPE] = info->multifunction ?
                          PCI_HEADER_TYPE_MULTI_FUNCTION : 0;
-    set_word(c + PCI_SUBSYSTEM_VENDOR_ID, info->subsystem_vendor_id);
-    set_word(c + PCI_SUBSYSTEM_ID, info->subsystem_id);
+    /* Devices without their own subsystem IDs carry QEMU's (Red Hat
+     * 1af4, "QEMU virtual machine" 1100): SeaBIOS recognises a QEMU-like
+     * board by them on the host bridge and then honours CMOS boot order
+     * and fw_cfg. */
+    set_word(c + PCI_SUBSYSTEM_VENDOR_ID, info->subsystem_vendor_id ?
+             info->subsystem_vendor_id : PCI_SUBVENDOR_ID_REDHAT_QUMRANET);
+    set_word(c + PCI_SUBSYSTEM_ID, info->subsystem_vendor_id ?
+             info->subsystem_id : PCI_SUBDEVICE_ID_QEMU);
     /* Writable: command (IO, memory, master, parity, SERR, INTx disable),
      * cache line size, latency timer, interrupt line. */
     set_word(d->wmask + PCI_COMMAND, 0x0547);
