@@ -58,11 +58,10 @@ pm_main:
     mov $PD, %eax
     mov %eax, %cr3
     mov %cr0, %eax
-    and $~(CR0_CD | CR0_NW), %eax
+    and $~(CR0_CD | CR0_NW), %eax       /* caches on, as an OS does */
     or $CR0_PG, %eax
     mov %eax, %cr0
-    jmp 1f                              /* (no prefetch to flush since */
-1:  mov %cr0, %eax                      /* the i486, but it costs nothing) */
+    mov %cr0, %eax
     and $CR0_PG, %eax
     PRINT32 "cr0.pg ", 8                /* 80000000 */
 
