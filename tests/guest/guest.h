@@ -93,7 +93,7 @@
  */
 #define DEBUG_EXIT_PORT 0xf4
 #define GUEST_PASS      0x10    /* exit status 33 */
-#define GUEST_FAIL      0x11    /* exit status 35: a check in the guest failed */
+#define GUEST_FAIL      0x11    /* exit status 35: a check failed */
 #define GUEST_EXC       0x12    /* exit status 37: unexpected exception */
 
 #ifdef __ASSEMBLER__

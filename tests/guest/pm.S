@@ -198,7 +198,9 @@ exc_stubs:
     .set vec, 0
     .rept 0x40
     .balign 16
-    .if (vec == 8) || ((vec >= 10) && (vec <= 14)) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+    /* #DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP, #VC, #SX push one */
+    .if (vec == 8) || ((vec >= 10) && (vec <= 14)) || (vec == 17) || \
+        (vec == 21) || (vec == 29) || (vec == 30)
     .else
     pushl $0
     .endif

@@ -84,7 +84,7 @@ pm_main:
 de_insn:
     div %ecx                            /* #DE: divide by zero */
 1:  mov $LIN(de_insn), %eax
-    call print_event                      /* 00000000, 00000000, 0008 */
+    call print_event                    /* 00000000, 00000000, 0008 */
 
     CATCH 1f
     mov $0x80000000, %eax
@@ -93,14 +93,14 @@ de_insn:
 idiv_insn:
     idiv %ecx                           /* #DE: quotient 2^31 overflows */
 1:  mov $LIN(idiv_insn), %eax
-    call print_event                      /* 00000000, 00000000, 0008 */
+    call print_event                    /* 00000000, 00000000, 0008 */
 
     CATCH 1f
     mov $0x58, %ax                      /* beyond the GDT's limit */
 gp_insn:
     mov %ax, %ds                        /* #GP, error code = selector */
 1:  mov $LIN(gp_insn), %eax
-    call print_event                      /* 000d0058, 00000000, 0008 */
+    call print_event                    /* 000d0058, 00000000, 0008 */
     mov %ds, %ax
     PRINT32 "ds kept ", 4               /* 0010 */
 
@@ -108,7 +108,7 @@ gp_insn:
 ud_insn:
     ud2                                 /* #UD */
 1:  mov $LIN(ud_insn), %eax
-    call print_event                      /* 00060000, 00000000, 0008 */
+    call print_event                    /* 00060000, 00000000, 0008 */
 
 
 /*
@@ -152,7 +152,7 @@ ud_insn:
 after_hlt:
     jmp 2b
 1:  mov $LIN(after_hlt), %eax
-    call print_event                      /* 00200000, 00000000, 0008 */
+    call print_event                    /* 00200000, 00000000, 0008 */
     mov VAR_EXC_EFLAGS, %eax
     and $0x200, %eax
     PRINT32 "  eflags.if ", 4           /* 0200 */
@@ -176,16 +176,16 @@ after_hlt:
     mov $LIN(user_in), %ebx             /* IOPL 0, no I/O bitmap */
     jmp user_jump
 1:  mov $LIN(user_in), %eax
-    call print_user_event                 /* 000d0000 */
+    call print_user_event               /* 000d0000 */
 
     CATCH 1f
     mov $LIN(user_cli), %ebx            /* IOPL 0 */
     jmp user_jump
 1:  mov $LIN(user_cli), %eax
-    call print_user_event                 /* 000d0000 */
+    call print_user_event               /* 000d0000 */
 
     mov VAR_EXC_COUNT, %eax
-    PRINT32 "events caught ", 2         /* 4 at CPL 0, IRQ 0, 2 from ring 3 */
+    PRINT32 "events caught ", 2         /* 4 + IRQ 0 + 2 from ring 3: 07 */
 
     mov $rm_again, %bx
     jmp pm_leave

@@ -37,13 +37,13 @@ pm_main:
     int $0x30
 after_int30:
 1:  mov $LIN(after_int30), %eax
-    call print_event                      /* 00300000, 00000000 (a trap), 0008 */
+    call print_event                    /* 00300000, 00000000, 0008 */
 
     CATCH 1f
     int3
 after_int3:
 1:  mov $LIN(after_int3), %eax
-    call print_event                      /* 00030000, 00000000, 0008 */
+    call print_event                    /* 00030000, 00000000, 0008 */
 
 /* --- ring 3 --- */
     mov $0x31, %eax
@@ -57,25 +57,25 @@ after_int3:
     mov $LIN(user_int31), %ebx
     jmp user_jump
 1:  mov $LIN(user_int31_next), %eax
-    call print_user_event                 /* 00310000, 00000000 */
+    call print_user_event               /* 00310000, 00000000 */
 
     CATCH 1f
     mov $LIN(user_int3), %ebx
     jmp user_jump
 1:  mov $LIN(user_int3_next), %eax
-    call print_user_event                 /* 00030000, 00000000 */
+    call print_user_event               /* 00030000, 00000000 */
 
     CATCH 1f
     mov $LIN(user_into), %ebx
     jmp user_jump
 1:  mov $LIN(user_into_next), %eax
-    call print_user_event                 /* 00040000, 00000000 */
+    call print_user_event               /* 00040000, 00000000 */
 
     CATCH 1f
     mov $LIN(user_int30), %ebx          /* gate DPL 0 < CPL 3 */
     jmp user_jump
 1:  mov $LIN(user_int30), %eax
-    call print_user_event                 /* #GP(0x30 << 3 | IDT) = 000d0182 */
+    call print_user_event               /* #GP(0x30 << 3 | IDT) = 000d0182 */
 
     mov VAR_EXC_COUNT, %eax
     PRINT32 "events caught ", 2         /* 06 */
