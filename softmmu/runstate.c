@@ -158,9 +158,14 @@ void system_powerdown_request(void)
 
 void system_exit_request(int status)
 {
-    exit_requested = true;
     exit_status = status;
+    __atomic_store_n(&exit_requested, true, __ATOMIC_SEQ_CST);
     main_loop_wakeup();
+}
+
+bool runstate_exit_pending(void)
+{
+    return __atomic_load_n(&exit_requested, __ATOMIC_SEQ_CST);
 }
 
 void system_triple_fault(void)

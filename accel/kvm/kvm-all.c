@@ -70,6 +70,10 @@ static bool quit_requested;
 
 static __thread KVMVCPU *current_vcpu;
 
+/* kvmclock while paused (see kvm_clock_freeze). */
+static struct kvm_clock_data saved_clock;
+static bool clock_saved;
+
 /* ---- ioctl helpers ---- */
 
 void kvm_err_ioctl(Error **errp, const char *name)
@@ -294,6 +298,8 @@ static bool kvm_create_vm(Error **errp)
     kvm_state.have_debugregs = kvm_check_extension(KVM_CAP_DEBUGREGS) > 0;
     kvm_state.have_vcpu_events =
         kvm_check_extension(KVM_CAP_VCPU_EVENTS) > 0;
+    kvm_state.have_adjust_clock =
+        kvm_check_extension(KVM_CAP_ADJUST_CLOCK) > 0;
 
     /* Before any vCPU exists (api.rst, KVM_SET_IDENTITY_MAP_ADDR). */
     if (kvm_check_extension(KVM_CAP_SET_IDENTITY_MAP_ADDR) &&
@@ -402,43 +408,71 @@ static void kvm_kick(KVMVCPU *v)
 }
 
 /*
- * Runs fn(v, data) on v's thread and waits. If the vCPU may be running,
- * the BQL is dropped while waiting: its thread might be waiting for the
- * BQL to finish an exit before it can look at the work item.
+ * Runs fn(v, data) on the thread of each of the n vCPUs, all at once, and
+ * waits until every one has done it. If a vCPU may be running, the BQL
+ * is dropped while waiting: its thread might be waiting for the BQL to
+ * finish an exit before it can look at the work item.
  */
-static void run_on_vcpu(KVMVCPU *v, void (*fn)(KVMVCPU *v, void *data),
-                        void *data)
+static void run_on_vcpus(KVMVCPU *const *vcpus, unsigned n,
+                         void (*fn)(KVMVCPU *v, void *data), void *data)
 {
-    bool had_bql, drop;
-    uint64_t seq;
+    uint64_t *seq = g_new(uint64_t, n);
+    bool had_bql = bql_locked(), drop = false;
+    unsigned i;
 
-    if (v == current_vcpu) {
-        fn(v, data);
-        return;
-    }
-    had_bql = bql_locked();
     pthread_mutex_lock(&kvm_lock);
-    drop = had_bql && !(stop_requested && v->parked);
+    for (i = 0; i < n; i++) {
+        KVMVCPU *v = vcpus[i];
+
+        if (v != current_vcpu && !(stop_requested && v->parked)) {
+            drop = had_bql;
+        }
+    }
     if (drop) {
         pthread_mutex_unlock(&kvm_lock);
         bql_unlock();
         pthread_mutex_lock(&kvm_lock);
     }
-    while (v->work_fn) {
-        pthread_cond_wait(&main_cond, &kvm_lock);
+    for (i = 0; i < n; i++) {
+        KVMVCPU *v = vcpus[i];
+
+        if (v == current_vcpu) {
+            continue;
+        }
+        while (v->work_fn) {
+            pthread_cond_wait(&main_cond, &kvm_lock);
+        }
+        v->work_fn = fn;
+        v->work_data = data;
+        seq[i] = v->work_seq;
+        kvm_kick(v);
     }
-    v->work_fn = fn;
-    v->work_data = data;
-    seq = v->work_seq;
-    kvm_kick(v);
     pthread_cond_broadcast(&vcpu_cond);
-    while (v->work_seq == seq) {
-        pthread_cond_wait(&main_cond, &kvm_lock);
+    if (current_vcpu) {
+        for (i = 0; i < n; i++) {
+            if (vcpus[i] == current_vcpu) {
+                pthread_mutex_unlock(&kvm_lock);
+                fn(current_vcpu, data);
+                pthread_mutex_lock(&kvm_lock);
+            }
+        }
+    }
+    for (i = 0; i < n; i++) {
+        while (vcpus[i] != current_vcpu && vcpus[i]->work_seq == seq[i]) {
+            pthread_cond_wait(&main_cond, &kvm_lock);
+        }
     }
     pthread_mutex_unlock(&kvm_lock);
     if (drop) {
         bql_lock();
     }
+    g_free(seq);
+}
+
+static void run_on_vcpu(KVMVCPU *v, void (*fn)(KVMVCPU *v, void *data),
+                        void *data)
+{
+    run_on_vcpus(&v, 1, fn, data);
 }
 
 /* ---- exits ---- */
@@ -755,7 +789,7 @@ static void *kvm_vcpu_thread(void *opaque)
         /* Before the flags are checked: see the pause protocol above. */
         __atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
         while (quit_requested || v->work_fn || stop_requested ||
-               v->shutdown || v->failed) {
+               v->shutdown || v->failed || runstate_exit_pending()) {
             if (v->io_pending && !quit_requested) {
                 pthread_mutex_unlock(&kvm_lock);
                 __atomic_store_n(&v->run->immediate_exit, 1,
@@ -809,6 +843,38 @@ static bool kvm_all_parked(void)
     return true;
 }
 
+/*
+ * The guest's paravirtual clock (kvmclock) counts host time. Like our
+ * virtual clock it must not advance while the VM is stopped, or a guest
+ * resumed after a long pause sees its timers all expired at once (and
+ * Linux reports soft lockups). QEMU freezes it the same way.
+ */
+static void kvm_clock_freeze(void)
+{
+    if (!kvm_state.have_adjust_clock || clock_saved) {
+        return;
+    }
+    memset(&saved_clock, 0, sizeof(saved_clock));
+    if (kvm_vm_ioctl(KVM_GET_CLOCK, &saved_clock) < 0) {
+        error_report("KVM_GET_CLOCK failed: %s", strerror(errno));
+        return;
+    }
+    clock_saved = true;
+}
+
+static void kvm_clock_thaw(void)
+{
+    struct kvm_clock_data data = { .clock = saved_clock.clock };
+
+    if (!clock_saved) {
+        return;
+    }
+    clock_saved = false;
+    if (kvm_vm_ioctl(KVM_SET_CLOCK, &data) < 0) {
+        error_report("KVM_SET_CLOCK failed: %s", strerror(errno));
+    }
+}
+
 static void kvm_pause_vcpus(void)
 {
     bool had_bql = bql_locked();
@@ -839,12 +905,14 @@ static void kvm_pause_vcpus(void)
     if (had_bql) {
         bql_lock();
     }
+    kvm_clock_freeze();
 }
 
 static void kvm_resume_vcpus(void)
 {
     unsigned i;
 
+    kvm_clock_thaw();
     pthread_mutex_lock(&kvm_lock);
     stop_requested = false;
     for (i = 0; i < kvm_state.nr_vcpus; i++) {
@@ -872,12 +940,8 @@ static void kvm_reset_work(KVMVCPU *v, void *data)
 
 static void kvm_reset_vcpus(Machine *m)
 {
-    unsigned i;
-
     kvm_irqchip_reset();
-    for (i = 0; i < kvm_state.nr_vcpus; i++) {
-        run_on_vcpu(kvm_state.vcpus[i], kvm_reset_work, NULL);
-    }
+    run_on_vcpus(kvm_state.vcpus, kvm_state.nr_vcpus, kvm_reset_work, NULL);
 }
 
 static void kvm_join_vcpus(void)

@@ -49,6 +49,10 @@ void system_shutdown_request(ShutdownCause cause);
 void system_powerdown_request(void);
 /* Ends the process with this exit status (isa-debug-exit). */
 void system_exit_request(int status);
+/* True once an exit was requested: vCPUs stop running guest code at once
+ * (QEMU's isa-debug-exit exits inside the write; no guest instruction
+ * after it may run). Safe from any thread, no lock needed. */
+bool runstate_exit_pending(void);
 /* A guest triple fault: reset, or exit with -no-reboot. */
 void system_triple_fault(void);
 
