@@ -63,6 +63,7 @@ typedef struct KVMState {
     bool have_xcrs;
     bool have_debugregs;
     bool have_vcpu_events;
+    bool have_adjust_clock;
 
     /* what the kernel can virtualise, queried once */
     struct kvm_cpuid2 *supported_cpuid;

@@ -70,12 +70,7 @@ static void slot_bitmap_fill(const KVMSlot *s, uint64_t *bitmap)
     }
 }
 
-/*
- * KVM_SET_USER_MEMORY_REGION; size 0 deletes. A failure here means our
- * slot bookkeeping and the kernel's disagree (or the kernel is out of
- * memory): the guest would silently see the wrong memory, so we stop.
- */
-static void kvm_set_slot(const KVMSlot *s, bool remove)
+static int kvm_set_slot(const KVMSlot *s, bool remove)
 {
     struct kvm_userspace_memory_region r = {
         .slot = s->id,
@@ -85,13 +80,10 @@ static void kvm_set_slot(const KVMSlot *s, bool remove)
         .userspace_addr = (uintptr_t)s->host,
     };
 
-    if (kvm_vm_ioctl(KVM_SET_USER_MEMORY_REGION, &r) < 0) {
-        fatal("KVM_SET_USER_MEMORY_REGION failed: %s (slot %u, gpa "
-              "0x%" PRIx64 ", size 0x%" PRIx64 ", flags 0x%x)",
-              strerror(errno), s->id, s->gpa, remove ? 0 : s->size,
-              r.flags);
-    }
+    return kvm_vm_ioctl(KVM_SET_USER_MEMORY_REGION, &r);
 }
+
+#define KVM_NO_SLOT UINT32_MAX
 
 static uint32_t kvm_alloc_slot_id(void)
 {
@@ -99,8 +91,7 @@ static uint32_t kvm_alloc_slot_id(void)
         return kvm_state.free_ids[--kvm_state.nr_free_ids];
     }
     if (kvm_state.next_id >= (uint32_t)kvm_state.nr_memslots) {
-        fatal("KVM memory slots exhausted (%d): the memory map has too "
-              "many RAM and ROM ranges", kvm_state.nr_memslots);
+        return KVM_NO_SLOT;
     }
     return kvm_state.next_id++;
 }
@@ -153,11 +144,23 @@ static void kvm_slot_remove(unsigned i)
         }
         g_array_append_val(pending_logs, p);
     }
-    kvm_set_slot(s, true);
+    /* Removing a slot we created cannot fail unless our bookkeeping and
+     * the kernel's disagree; the guest would then see stale memory. */
+    if (kvm_set_slot(s, true) < 0) {
+        fatal("KVM_SET_USER_MEMORY_REGION failed: %s (removing slot %u at "
+              "0x%" PRIx64 ")", strerror(errno), s->id, s->gpa);
+    }
     kvm_free_slot_id(s->id);
     kvm_state.slots[i] = kvm_state.slots[--kvm_state.nr_slots];
 }
 
+/*
+ * Adding can fail for reasons the guest controls: a PCI BAR with RAM
+ * behind it (a frame buffer) placed over the pages the kernel keeps for
+ * itself (KVM_IDENTITY_MAP_ADDR), or beyond what the kernel accepts.
+ * Then the range simply has no slot: its accesses are MMIO exits, slow
+ * but correct, and the host goes on.
+ */
 static void kvm_slot_add(const KVMSlot *want)
 {
     KVMSlot *s;
@@ -167,14 +170,27 @@ static void kvm_slot_add(const KVMSlot *want)
         kvm_state.slots = g_renew(KVMSlot, kvm_state.slots,
                                   kvm_state.slots_cap);
     }
-    s = &kvm_state.slots[kvm_state.nr_slots++];
+    s = &kvm_state.slots[kvm_state.nr_slots];
     *s = *want;
     s->id = kvm_alloc_slot_id();
+    if (s->id == KVM_NO_SLOT) {
+        guest_error("KVM memory slots exhausted (%d): 0x%" PRIx64 "+0x%"
+                    PRIx64 " served by MMIO exits instead",
+                    kvm_state.nr_memslots, s->gpa, s->size);
+        return;
+    }
     if (kvm_state.dirty_tracking && !(s->flags & KVM_MEM_READONLY)) {
         s->flags |= KVM_MEM_LOG_DIRTY_PAGES;
         s->all_dirty = true;
     }
-    kvm_set_slot(s, false);
+    if (kvm_set_slot(s, false) < 0) {
+        guest_error("KVM_SET_USER_MEMORY_REGION failed: %s (gpa 0x%" PRIx64
+                    ", size 0x%" PRIx64 "): served by MMIO exits instead",
+                    strerror(errno), s->gpa, s->size);
+        kvm_free_slot_id(s->id);
+        return;
+    }
+    kvm_state.nr_slots++;
 }
 
 /* The slot a flat range wants, or false if it cannot have one. */
