@@ -542,8 +542,8 @@ void address_space_st(AddressSpace *as, uint64_t addr, uint64_t value,
     io_write(r->mr, off, value, size);
 }
 
-/* Bulk access: whole RAM runs by memcpy, I/O at the region's smallest
- * valid size. */
+/* Bulk access: whole RAM runs by memcpy, I/O one access of the region's
+ * smallest valid size at a time. */
 static bool address_space_rw(AddressSpace *as, uint64_t addr, uint8_t *buf,
                              uint64_t len, bool is_write, bool force)
 {
@@ -577,20 +577,19 @@ static bool address_space_rw(AddressSpace *as, uint64_t addr, uint8_t *buf,
                     memcpy(r->mr->host + off, buf, chunk);
                 }
             } else {
+                /* One access per lookup: the callback may change the map,
+                 * which frees the view r points into, and the next bytes
+                 * go wherever the map then sends them. */
                 unsigned step = ops_valid_min(r->mr->ops);
-                if (chunk < step) {
-                    step = 1;
-                }
-                chunk -= chunk % step;
-                for (uint64_t i = 0; i < chunk; i += step) {
-                    uint64_t v = 0;
-                    if (is_write) {
-                        memcpy(&v, buf + i, step);
-                        io_write(r->mr, off + i, v, step);
-                    } else {
-                        v = io_read(r->mr, off + i, step);
-                        memcpy(buf + i, &v, step);
-                    }
+                uint64_t v = 0;
+
+                chunk = chunk < step ? 1 : step;
+                if (is_write) {
+                    memcpy(&v, buf, chunk);
+                    io_write(r->mr, off, v, chunk);
+                } else {
+                    v = io_read(r->mr, off, chunk);
+                    memcpy(buf, &v, chunk);
                 }
             }
         }
