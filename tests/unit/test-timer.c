@@ -180,6 +180,12 @@ static void test_rearm(void)
     clock_virtual_advance(0);
     g_assert_cmpuint(nr_fired, ==, 1);
     g_assert_cmpint(fired[0].now, ==, 2500);
+    /* Even a negative deadline is a pending timer, not "idle" (-1). */
+    timer_mod(p->t, -1);
+    g_assert_true(timer_pending(p->t));
+    g_assert_cmpint(timer_expire_time(p->t), >=, 0);
+    clock_virtual_advance(0);
+    g_assert_cmpuint(nr_fired, ==, 2);
 
     ttimer_free(p);
     ttimer_free(q);
@@ -290,6 +296,24 @@ static void test_manual_main_loop(void)
     ttimer_free(a);
 }
 
+/* Huge steps saturate at the end of time instead of wrapping. */
+static void test_advance_saturates(void)
+{
+    TTimer *a;
+
+    manual_begin();
+    a = ttimer_new(1);
+    timer_mod(a->t, INT64_MAX - 1);
+    g_assert_cmpint(clock_virtual_advance(10), ==, 10);
+    g_assert_cmpint(clock_virtual_advance(INT64_MAX), ==, INT64_MAX);
+    g_assert_cmpint(clock_get_ns(CLOCK_VIRTUAL), ==, INT64_MAX);
+    g_assert_cmpuint(nr_fired, ==, 1);
+    g_assert_cmpint(fired[0].now, ==, INT64_MAX - 1);
+    g_assert_cmpint(clock_virtual_advance(INT64_MAX), ==, INT64_MAX);
+    g_assert_cmpint(clock_virtual_advance(1), ==, INT64_MAX);
+    ttimer_free(a);
+}
+
 static void sleep_ms(int ms)
 {
     struct timespec ts = { 0, ms * 1000000L };
@@ -390,5 +414,6 @@ int main(int argc, char **argv)
     g_test_add_func("/timer/rearm", test_rearm);
     g_test_add_func("/timer/del-mod", test_del_mod);
     g_test_add_func("/timer/manual-main-loop", test_manual_main_loop);
+    g_test_add_func("/timer/advance-saturates", test_advance_saturates);
     return g_test_run();
 }

@@ -425,14 +425,17 @@ static void test_truncated(void)
         g_assert_false(vmstate_load(&vmstate_all, &t, b->data, len, &pos,
                                     NULL));
     }
-    /* pos already past the end. */
+    /* pos already past the end (of an exactly sized buffer). */
     {
-        size_t pos = b->len + 1;
+        size_t len = 8, pos = len + 1;
+        uint8_t *copy = g_malloc(len);
         Error *err = NULL;
-        g_assert_false(vmstate_load(&vmstate_all, &t, b->data, b->len, &pos,
-                                    &err));
+
+        memcpy(copy, b->data, len);
+        g_assert_false(vmstate_load(&vmstate_all, &t, copy, len, &pos, &err));
         g_assert_nonnull(err);
         error_free(err);
+        g_free(copy);
     }
     g_byte_array_free(b, true);
 }
