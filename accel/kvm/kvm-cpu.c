@@ -622,6 +622,33 @@ static bool kvm_put_debugregs(KVMVCPU *v, Error **errp)
     return true;
 }
 
+/*
+ * X86CPU.halted says HLT or not. A vCPU waiting for INIT or SIPI has no
+ * X86CPU equivalent and keeps its state; between running and halted we
+ * follow X86CPU (so a debugger or a loaded state can wake a halted CPU).
+ */
+static bool kvm_put_halted(KVMVCPU *v, Error **errp)
+{
+    struct kvm_mp_state mp;
+    uint32_t want = v->cpu->halted ? KVM_MP_STATE_HALTED
+                                   : KVM_MP_STATE_RUNNABLE;
+
+    if (kvm_vcpu_ioctl(v, KVM_GET_MP_STATE, &mp) < 0) {
+        kvm_err_ioctl(errp, "KVM_GET_MP_STATE");
+        return false;
+    }
+    if ((mp.mp_state != KVM_MP_STATE_RUNNABLE &&
+         mp.mp_state != KVM_MP_STATE_HALTED) || mp.mp_state == want) {
+        return true;
+    }
+    mp.mp_state = want;
+    if (kvm_vcpu_ioctl(v, KVM_SET_MP_STATE, &mp) < 0) {
+        kvm_err_ioctl(errp, "KVM_SET_MP_STATE");
+        return false;
+    }
+    return true;
+}
+
 bool kvm_cpu_put_state(KVMVCPU *v, Error **errp)
 {
     MSRBuf b = { 0 };
@@ -633,7 +660,7 @@ bool kvm_cpu_put_state(KVMVCPU *v, Error **errp)
     kvm_cpu_add_state_msrs(v->cpu, &b);
     ok = kvm_put_msr_buf(v, &b, errp);
     g_free(b.msrs);
-    return ok && kvm_put_debugregs(v, errp);
+    return ok && kvm_put_debugregs(v, errp) && kvm_put_halted(v, errp);
 }
 
 bool kvm_cpu_get_state(KVMVCPU *v, Error **errp)

@@ -11,6 +11,10 @@
  * through the in-kernel LAPIC; the AP reports on port 0xf7. The test then
  * pauses, reads registers, resets, remaps the MMIO page away, resumes and
  * checks the program runs again from the reset vector on the new map.
+ * Last, it points the BSP (through kvm_cpu_synchronize_post) at a loop of
+ * port reads and pauses it at random moments: the registers must always
+ * show the last value read, i.e. a served IN is completed before the vCPU
+ * parks.
  *
  * Skips (exit 77) where /dev/kvm is missing or not accessible.
  */
@@ -92,9 +96,17 @@ static Machine machine;
 static GByteArray *port_f4, *port_f5, *port_f7;
 static GArray *mmio_writes;     /* of uint64_t: offset << 32 | value */
 
+static unsigned in_counter;     /* reads of port 0xf5 */
+
 static uint64_t ports_read(void *opaque, uint64_t offset, unsigned size)
 {
-    return offset == 2 ? 0x99 : 0xff;
+    switch (offset) {
+    case 1:
+        return ++in_counter & 0xff;
+    case 2:
+        return 0x99;
+    }
+    return 0xff;
 }
 
 static void ports_write(void *opaque, uint64_t offset, uint64_t value,
@@ -428,9 +440,45 @@ static void test_reset_and_remap(void)
     g_assert_cmphex(ram.host[MMIO_BASE + 0x10], ==, 0x5a);
 }
 
+/*
+ * At 0x4000, 32-bit: 1: in $0xf5,%al; jmp 1b. Paused at any moment, AL
+ * must hold the last value the port returned: an IN whose exit was
+ * served but not yet completed by KVM_RUN must be completed before the
+ * vCPU parks.
+ */
+static const uint8_t in_loop[] = { 0xe4, 0xf5, 0xeb, 0xfc };
+#define IN_LOOP 0x4000
+
+static void test_pause_completes_io(void)
+{
+    X86CPU *bsp = machine.cpus[0];
+    Error *err = NULL;
+
+    kvm_accel_ops.pause_vcpus();
+    g_assert_true(kvm_cpu_synchronize_state(bsp, &err));
+    g_assert_true(bsp->halted);
+    memcpy(ram.host + IN_LOOP, in_loop, sizeof(in_loop));
+    bsp->rip = IN_LOOP;
+    bsp->halted = false;
+    g_assert_true(kvm_cpu_synchronize_post(bsp, &err));
+    g_assert_null(err);
+    in_counter = 0;
+    for (unsigned i = 0; i < 50; i++) {
+        kvm_accel_ops.resume_vcpus();
+        bql_unlock();
+        g_usleep(g_test_rand_int_range(100, 3000));
+        bql_lock();
+        kvm_accel_ops.pause_vcpus();
+        g_assert_true(kvm_cpu_synchronize_state(bsp, &err));
+        g_assert_cmphex(bsp->regs[R_EAX] & 0xff, ==, in_counter & 0xff);
+        g_assert_cmphex(bsp->rip, >=, IN_LOOP);
+        g_assert_cmphex(bsp->rip, <, IN_LOOP + sizeof(in_loop));
+    }
+    g_assert_cmpuint(in_counter, >, 0);
+}
+
 static void test_shutdown(void)
 {
-    kvm_accel_ops.pause_vcpus();
     kvm_accel_ops.shutdown();
     g_assert_false(kvm_enabled());
 }
@@ -462,6 +510,7 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm/dirty-log", test_dirty_log);
     g_test_add_func("/kvm/pause-and-registers", test_pause_and_registers);
     g_test_add_func("/kvm/reset-and-remap", test_reset_and_remap);
+    g_test_add_func("/kvm/pause-completes-io", test_pause_completes_io);
     g_test_add_func("/kvm/shutdown", test_shutdown);
     return g_test_run();
 }
