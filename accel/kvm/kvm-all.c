@@ -177,8 +177,8 @@ static bool kvm_open_dev(Error **errp)
     case EACCES:
     case EPERM:
         error_setg(errp, "Could not access KVM kernel module: %s "
-                   "(/dev/kvm is not accessible to this user: add it to "
-                   "the 'kvm' group, or use -accel tcg)", strerror(errno));
+                   "(add your user to the 'kvm' group, which owns "
+                   "/dev/kvm, or use -accel tcg)", strerror(errno));
         break;
     case ENOENT:
     case ENODEV:
