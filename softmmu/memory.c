@@ -23,6 +23,17 @@ static bool update_pending;
 
 static void memory_update(void);
 
+/* What a terminating container's holes render to: reads all-ones, writes
+ * dropped, and bulk copies report it as unassigned. */
+static MemoryRegion unassigned_region = {
+    .name = "unassigned", .kind = MR_IO, .size = UINT64_MAX, .enabled = true,
+};
+
+static bool range_unassigned(const FlatRange *r)
+{
+    return !r || r->mr == &unassigned_region;
+}
+
 /* --- region creation ------------------------------------------------ */
 
 static void region_init(MemoryRegion *mr, const char *name,
@@ -162,6 +173,13 @@ void memory_region_set_readonly(MemoryRegion *mr, bool readonly)
     }
 }
 
+void memory_region_set_terminates(MemoryRegion *mr)
+{
+    assert(mr->kind == MR_CONTAINER);
+    mr->terminates = true;
+    memory_changed();
+}
+
 void memory_transaction_begin(void)
 {
     transaction_depth++;
@@ -279,6 +297,10 @@ static void render(FlatView *v, MemoryRegion *mr, Addr128 base,
                    readonly);
         }
         g_free(order);
+        if (mr->terminates) {
+            view_fill_holes(v, (uint64_t)start, (uint64_t)end,
+                            &unassigned_region, 0, readonly);
+        }
         break;
     }
     case MR_RAM:
@@ -488,7 +510,7 @@ uint64_t address_space_ld(AddressSpace *as, uint64_t addr, unsigned size)
     uint64_t off, v = 0;
 
     assert(size == 1 || size == 2 || size == 4 || size == 8);
-    if (!r) {
+    if (range_unassigned(r)) {
         return size_mask(size);
     }
     off = r->offset + (addr - r->start);
@@ -518,7 +540,7 @@ void address_space_st(AddressSpace *as, uint64_t addr, uint64_t value,
     uint64_t off;
 
     assert(size == 1 || size == 2 || size == 4 || size == 8);
-    if (!r) {
+    if (range_unassigned(r)) {
         return;
     }
     off = r->offset + (addr - r->start);
@@ -553,7 +575,13 @@ static bool address_space_rw(AddressSpace *as, uint64_t addr, uint8_t *buf,
         const FlatRange *r = address_space_lookup(as, addr);
         uint64_t chunk, off;
 
-        if (!r) {
+        if (r && r->mr == &unassigned_region) {
+            chunk = MIN(len, r->size - (addr - r->start));
+            if (!is_write) {
+                memset(buf, 0xff, chunk);
+            }
+            ok = false;
+        } else if (!r) {
             /* Skip to the next range (or the end). */
             const FlatRange *next = NULL;
             for (unsigned i = 0; i < as->view.nr; i++) {

@@ -107,7 +107,10 @@ static bool pc_memory_init(PCMachine *pc, Error **errp)
         memory_region_add_subregion(m->system_memory, 4 * GiB,
                                     &m->ram_above_4g, 0);
     }
-    /* Whatever RAM and the chipset do not claim is PCI space. */
+    /* Whatever RAM and the chipset do not claim is PCI space, where an
+     * access no device claims master-aborts: the VGA window and PAM
+     * segments routed to PCI read all-ones, not the RAM beneath. */
+    memory_region_set_terminates(&pc->pci_memory);
     memory_region_add_subregion(m->system_memory, 0, &pc->pci_memory, -1);
     address_space_init(&address_space_memory, m->system_memory, "memory");
     address_space_init(&address_space_io, m->system_io, "I/O");

@@ -55,6 +55,7 @@ struct MemoryRegion {
     MemoryRegion *alias;            /* MR_ALIAS */
     uint64_t alias_offset;
     bool readonly;                  /* MR_RAM/MR_ALIAS: guest writes dropped */
+    bool terminates;                /* MR_CONTAINER: see set_terminates */
 
     /* placement in the parent */
     MemoryRegion *parent;
@@ -124,6 +125,10 @@ void memory_region_set_enabled(MemoryRegion *mr, bool enabled);
 void memory_region_set_address(MemoryRegion *mr, uint64_t addr);
 void memory_region_set_alias_offset(MemoryRegion *mr, uint64_t offset);
 void memory_region_set_readonly(MemoryRegion *mr, bool readonly);
+/* A container whose holes are unassigned space that hides what lies below
+ * it: a bus where an access nobody claims master-aborts (reads all-ones)
+ * rather than falling through to a lower-priority region. */
+void memory_region_set_terminates(MemoryRegion *mr);
 
 /* Batches changes: views are rebuilt once, at the outermost commit. */
 void memory_transaction_begin(void);
