@@ -67,8 +67,17 @@ typedef struct X86CPU {
     CPUIDEntry cpuid[CPU_MAX_CPUID];
     unsigned nr_cpuid;
 
+    /* software CPU (target/i386/exec.h): pending events, set by other
+     * threads with __atomic ops; the INTA hook returns a vector */
+    uint32_t interrupt_request;
+    uint8_t sipi_vector;
+    int (*intr_ack)(void *opaque);
+    void *intr_opaque;
+    uint64_t icount;            /* instructions executed */
+
     /* wiring: the accelerator's per-vCPU data */
     void *accel;
+    void *soft;                 /* the interpreter's private state */
 } X86CPU;
 
 /* Power-on state of the SDM's table 9-1: CS f000 base ffff0000, IP fff0,
