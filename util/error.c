@@ -62,36 +62,38 @@ void error_report_err(Error *err)
     error_free(err);
 }
 
+/* "pcemu: [prefix]message\n" on stderr. */
+static void vreport(const char *prefix, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "%s: %s", error_progname, prefix);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 void error_report(const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "%s: ", error_progname);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vreport("", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 void warn_report(const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "%s: warning: ", error_progname);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vreport("warning: ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 void fatal(const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "%s: ", error_progname);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vreport("", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     exit(1);
 }
