@@ -64,5 +64,8 @@ void log_ratelimited(unsigned kind, const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    /* Callers may or may not end their format with a newline. */
+    if (!*fmt || fmt[strlen(fmt) - 1] != '\n') {
+        fputc('\n', stderr);
+    }
 }
