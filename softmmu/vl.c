@@ -8,6 +8,7 @@
 #include "softmmu/vl.h"
 #include "accel/accel.h"
 #include "accel/qtest.h"
+#include "audio/audio.h"
 #include "chardev/char.h"
 #include "hw/core/device.h"
 #include "hw/i386/pc.h"
@@ -60,6 +61,7 @@ static const char usage_text[] =
 "Devices and back ends:\n"
 "  -device DRIVER[,PROP=VALUE...]   add a device (-device help lists them)\n"
 "  -chardev BACKEND,id=ID[,...]     null|stdio|file|pipe|socket\n"
+"  -audiodev sdl|wav|none,id=ID[,path=FILE]   audio back end (help: list)\n"
 "  -serial SPEC         next serial port: stdio, null, none, file:PATH,\n"
 "                       pipe:PATH, unix:PATH[,server=on,wait=off],\n"
 "                       tcp:[HOST]:PORT[,server=on,wait=off], chardev:ID\n"
@@ -96,7 +98,7 @@ enum {
     OPT_BOOT, OPT_NAME, OPT_DEVICE, OPT_CHARDEV, OPT_SERIAL, OPT_NET, OPT_NIC,
     OPT_VGA, OPT_NODEFAULTS, OPT_NOGRAPHIC, OPT_DISPLAY, OPT_S, OPT_NO_REBOOT,
     OPT_NO_SHUTDOWN, OPT_PIDFILE, OPT_QTEST, OPT_QTEST_LOG, OPT_D,
-    OPT_VERSION, OPT_HELP, OPT_MONITOR,
+    OPT_VERSION, OPT_HELP, OPT_MONITOR, OPT_AUDIODEV,
 };
 
 static const OptionDef options[] = {
@@ -117,6 +119,7 @@ static const OptionDef options[] = {
     { "qtest-log", ARG_ONE, OPT_QTEST_LOG }, { "d", ARG_ONE, OPT_D },
     { "version", ARG_NONE, OPT_VERSION }, { "help", ARG_NONE, OPT_HELP },
     { "h", ARG_NONE, OPT_HELP }, { "monitor", ARG_ONE, OPT_MONITOR },
+    { "audiodev", ARG_ONE, OPT_AUDIODEV },
 };
 
 static const OptionDef *find_option(const char *arg)
@@ -414,6 +417,7 @@ static void parse_args(Config *c, int argc, char **argv)
             g_ptr_array_add(c->devices, (gpointer)arg);
             break;
         case OPT_CHARDEV: g_ptr_array_add(c->chardevs, (gpointer)arg); break;
+        case OPT_AUDIODEV: audio_parse_option(arg); break;
         case OPT_SERIAL:
             if (c->serials->len >= MAX_SERIAL) {
                 fatal("-serial %s: at most %d serial ports", arg, MAX_SERIAL);

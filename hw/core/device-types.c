@@ -20,6 +20,8 @@ extern const DeviceType mc146818rtc_type;
 extern const DeviceType i8042_type;
 extern const DeviceType ps2_kbd_type;
 extern const DeviceType ps2_mouse_type;
+extern const DeviceType i8237_type;
+extern const DeviceType sb16_type;
 
 const DeviceType *const device_types[] = {
     &i440fx_type,
@@ -37,5 +39,7 @@ const DeviceType *const device_types[] = {
     &i8042_type,
     &ps2_kbd_type,
     &ps2_mouse_type,
+    &i8237_type,
+    &sb16_type,
     NULL
 };
