@@ -8,6 +8,7 @@
 #include "softmmu/vl.h"
 #include "accel/accel.h"
 #include "accel/qtest.h"
+#include "accel/soft.h"
 #include "audio/audio.h"
 #include "chardev/char.h"
 #include "hw/core/device.h"
@@ -481,10 +482,10 @@ static const AccelOps *choose_accel(Config *c)
     }
     if (!name) {
         if (!kvm_hardware_backed()) {
-            fatal("no -accel given, and KVM here is not hardware-backed (no "
-                  "vmx/svm); the software CPU (-accel tcg) is not "
-                  "implemented yet: use -accel kvm to run on this KVM "
-                  "anyway");
+            fprintf(stderr, "%s: no -accel given, and KVM here is not "
+                    "hardware-backed: using the software CPU (-accel tcg)\n",
+                    error_progname);
+            return &soft_accel_ops;
         }
         fprintf(stderr, "%s: no -accel given: using KVM\n", error_progname);
         return &kvm_accel_ops;
@@ -496,10 +497,9 @@ static const AccelOps *choose_accel(Config *c)
         return &qtest_accel_ops;
     }
     if (!strcmp(name, "tcg") || !strcmp(name, "soft")) {
-        fatal("-accel %s: the software CPU is not implemented yet; use "
-              "-accel kvm", name);
+        return &soft_accel_ops;
     }
-    fatal("-accel %s: unknown accelerator (kvm, tcg or qtest)", name);
+    fatal("-accel %s: unknown accelerator (kvm, tcg, soft or qtest)", name);
 }
 
 static void write_pidfile(const char *path)

@@ -14,6 +14,7 @@ extern const DeviceType isa_debugcon_type;
 extern const DeviceType isa_debug_exit_type;
 extern const DeviceType i8259_type;
 extern const DeviceType ioapic_type;
+extern const DeviceType apic_type;
 extern const DeviceType pit_type;
 extern const DeviceType pcspk_type;
 extern const DeviceType mc146818rtc_type;
@@ -33,6 +34,7 @@ const DeviceType *const device_types[] = {
     &isa_debug_exit_type,
     &i8259_type,
     &ioapic_type,
+    &apic_type,
     &pit_type,
     &pcspk_type,
     &mc146818rtc_type,

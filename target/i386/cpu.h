@@ -74,6 +74,10 @@ typedef struct X86CPU {
     int (*intr_ack)(void *opaque);
     void *intr_opaque;
     uint64_t icount;            /* instructions executed */
+    /* the chipset's A20 gate is off: physical address bit 20 reads as 0
+     * (set by the accelerator from port 92h / the keyboard controller,
+     * followed by x86_cpu_flush_caches) */
+    bool a20_disabled;
 
     /* wiring: the accelerator's per-vCPU data */
     void *accel;
