@@ -13,6 +13,7 @@
 #include "chardev/char.h"
 #include "hw/core/device.h"
 #include "hw/i386/pc.h"
+#include "net/net-opts.h"
 #include "pcemu/opts.h"
 #include "softmmu/main-loop.h"
 #include "softmmu/runstate.h"
@@ -66,7 +67,9 @@ static const char usage_text[] =
 "  -serial SPEC         next serial port: stdio, null, none, file:PATH,\n"
 "                       pipe:PATH, unix:PATH[,server=on,wait=off],\n"
 "                       tcp:[HOST]:PORT[,server=on,wait=off], chardev:ID\n"
-"  -net none, -nic none no network card\n"
+"  -netdev user|socket|tap|hubport,id=ID[,...]   network back end\n"
+"  -nic TYPE[,model=e1000][,mac=ADDR][,...]   back end and NIC in one\n"
+"  -net nic[,model=..] -net user   legacy pair; -net none, -nic none: no NIC\n"
 "  -vga none            no display adapter\n"
 "  -nodefaults          no default devices (serial port)\n"
 "\n"
@@ -97,6 +100,7 @@ typedef struct OptionDef {
 enum {
     OPT_MACHINE, OPT_M, OPT_SMP, OPT_ACCEL, OPT_ENABLE_KVM, OPT_BIOS, OPT_L,
     OPT_BOOT, OPT_NAME, OPT_DEVICE, OPT_CHARDEV, OPT_SERIAL, OPT_NET, OPT_NIC,
+    OPT_NETDEV,
     OPT_VGA, OPT_NODEFAULTS, OPT_NOGRAPHIC, OPT_DISPLAY, OPT_S, OPT_NO_REBOOT,
     OPT_NO_SHUTDOWN, OPT_PIDFILE, OPT_QTEST, OPT_QTEST_LOG, OPT_D,
     OPT_VERSION, OPT_HELP, OPT_MONITOR, OPT_AUDIODEV,
@@ -111,6 +115,7 @@ static const OptionDef options[] = {
     { "device", ARG_ONE, OPT_DEVICE }, { "chardev", ARG_ONE, OPT_CHARDEV },
     { "serial", ARG_ONE, OPT_SERIAL }, { "net", ARG_ONE, OPT_NET },
     { "nic", ARG_ONE, OPT_NIC }, { "vga", ARG_ONE, OPT_VGA },
+    { "netdev", ARG_ONE, OPT_NETDEV },
     { "nodefaults", ARG_NONE, OPT_NODEFAULTS },
     { "nographic", ARG_NONE, OPT_NOGRAPHIC },
     { "display", ARG_ONE, OPT_DISPLAY }, { "S", ARG_NONE, OPT_S },
@@ -425,13 +430,9 @@ static void parse_args(Config *c, int argc, char **argv)
             }
             g_ptr_array_add(c->serials, (gpointer)arg);
             break;
-        case OPT_NET:
-        case OPT_NIC:
-            if (strcmp(arg, "none")) {
-                fatal("-%s %s: networking is not supported yet; use "
-                      "-%s none", opt->name, arg, opt->name);
-            }
-            break;
+        case OPT_NET: net_opt_net(arg); break;
+        case OPT_NIC: net_opt_nic(arg); break;
+        case OPT_NETDEV: net_opt_netdev(arg); break;
         case OPT_VGA:
             if (strcmp(arg, "none")) {
                 fatal("-vga %s: display adapters are not supported yet; use "
@@ -637,6 +638,10 @@ int pcemu_main(int argc, char **argv)
                           (const char *const *)serial_ids->pdata,
                           serial_ids->len, &err);
     if (!m) {
+        error_report_err(err);
+        return 1;
+    }
+    if (!net_init_clients(m, c.nodefaults, &err)) {
         error_report_err(err);
         return 1;
     }

@@ -21,6 +21,7 @@ extern const DeviceType mc146818rtc_type;
 extern const DeviceType i8042_type;
 extern const DeviceType ps2_kbd_type;
 extern const DeviceType ps2_mouse_type;
+extern const DeviceType e1000_type;
 extern const DeviceType i8237_type;
 extern const DeviceType sb16_type;
 
@@ -41,6 +42,7 @@ const DeviceType *const device_types[] = {
     &i8042_type,
     &ps2_kbd_type,
     &ps2_mouse_type,
+    &e1000_type,
     &i8237_type,
     &sb16_type,
     NULL
