@@ -24,6 +24,7 @@ extern const DeviceType ps2_mouse_type;
 extern const DeviceType e1000_type;
 extern const DeviceType i8237_type;
 extern const DeviceType sb16_type;
+extern const DeviceType es1370_type;
 
 const DeviceType *const device_types[] = {
     &i440fx_type,
@@ -45,5 +46,6 @@ const DeviceType *const device_types[] = {
     &e1000_type,
     &i8237_type,
     &sb16_type,
+    &es1370_type,
     NULL
 };
