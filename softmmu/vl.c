@@ -12,6 +12,7 @@
 #include "audio/audio.h"
 #include "chardev/char.h"
 #include "hw/core/device.h"
+#include "hw/display/vga.h"
 #include "hw/i386/pc.h"
 #include "net/net-opts.h"
 #include "pcemu/opts.h"
@@ -70,8 +71,8 @@ static const char usage_text[] =
 "  -netdev user|socket|tap|hubport,id=ID[,...]   network back end\n"
 "  -nic TYPE[,model=e1000][,mac=ADDR][,...]   back end and NIC in one\n"
 "  -net nic[,model=..] -net user   legacy pair; -net none, -nic none: no NIC\n"
-"  -vga none            no display adapter\n"
-"  -nodefaults          no default devices (serial port)\n"
+"  -vga std|none        display adapter (std: VGA with Bochs VBE; default)\n"
+"  -nodefaults          no default devices (serial port, VGA)\n"
 "\n"
 "Display and run control:\n"
 "  -nographic           no window; serial port on the terminal (Ctrl-A x quits,\n"
@@ -433,12 +434,7 @@ static void parse_args(Config *c, int argc, char **argv)
         case OPT_NET: net_opt_net(arg); break;
         case OPT_NIC: net_opt_nic(arg); break;
         case OPT_NETDEV: net_opt_netdev(arg); break;
-        case OPT_VGA:
-            if (strcmp(arg, "none")) {
-                fatal("-vga %s: display adapters are not supported yet; use "
-                      "-vga none", arg);
-            }
-            break;
+        case OPT_VGA: c->machine.vga = vga_parse_option(arg); break;
         case OPT_MONITOR:
             if (strcmp(arg, "none")) {
                 fatal("-monitor %s: the monitor is not supported yet; use "
@@ -634,6 +630,9 @@ int pcemu_main(int argc, char **argv)
         }
     }
     serial_ids = create_serial_chardevs(&c);
+    c.machine.vga = vga_choose_default(c.machine.vga, c.nodefaults,
+                                       (const char *const *)c.devices->pdata,
+                                       c.devices->len);
     m = pc_machine_create(&c.machine, accel,
                           (const char *const *)serial_ids->pdata,
                           serial_ids->len, &err);

@@ -25,6 +25,7 @@ extern const DeviceType e1000_type;
 extern const DeviceType i8237_type;
 extern const DeviceType sb16_type;
 extern const DeviceType es1370_type;
+extern const DeviceType vga_pci_type;
 
 const DeviceType *const device_types[] = {
     &i440fx_type,
@@ -47,5 +48,6 @@ const DeviceType *const device_types[] = {
     &i8237_type,
     &sb16_type,
     &es1370_type,
+    &vga_pci_type,
     NULL
 };
