@@ -380,6 +380,11 @@ static int write_cluster(BlockDriverState *bs, uint64_t offset,
             return qcow2_mark_corrupt(bs, "data cluster offset 0x%" PRIx64
                                       " unaligned", host);
         }
+        /* A hostile image must not make us write far past its end. */
+        if ((int64_t)host >= bdrv_file_size(bs)) {
+            return qcow2_mark_corrupt(bs, "data cluster offset 0x%" PRIx64
+                                      " is past the end of the file", host);
+        }
         if (!l2e_is_zero(s, e)) {
             return bdrv_file_pwrite(bs, host + off, buf, n);
         }

@@ -269,7 +269,7 @@ int64_t qcow2_alloc_clusters(BlockDriverState *bs, uint64_t size)
 {
     BDRVQcow2State *s = bs->opaque;
     uint64_t n = qcow2_size_to_clusters(s, size);
-    uint64_t start, run;
+    uint64_t start, run, first_free;
     bool changed;
     int ret;
 
@@ -281,6 +281,7 @@ int64_t qcow2_alloc_clusters(BlockDriverState *bs, uint64_t size)
 
         start = ci;
         run = 0;
+        first_free = UINT64_MAX;
         while (run < n) {
             uint64_t rc;
 
@@ -293,6 +294,7 @@ int64_t qcow2_alloc_clusters(BlockDriverState *bs, uint64_t size)
                 start = ci + 1;
             } else {
                 run++;
+                first_free = MIN(first_free, ci);
             }
             ci++;
             if ((ci << s->cluster_bits) > QCOW2_MAX_SIZE * 2) {
@@ -317,9 +319,9 @@ int64_t qcow2_alloc_clusters(BlockDriverState *bs, uint64_t size)
     if (ret < 0) {
         return ret;
     }
-    if (start == s->free_cluster_index) {
-        s->free_cluster_index = start + n;
-    }
+    /* The next search starts at the first free cluster we saw (a hole
+     * too small for this request), or after this allocation. */
+    s->free_cluster_index = first_free < start ? first_free : start + n;
     return start << s->cluster_bits;
 }
 
