@@ -12,7 +12,7 @@ $(BUILD)/build.ninja:
 	meson setup $(BUILD)
 
 deps:
-	scripts/install-deps
+	sh scripts/install-deps
 
 demo: deps all
 	@echo "Booting SeaBIOS on an empty PC under KVM (Ctrl-A x quits)."
@@ -20,7 +20,7 @@ demo: deps all
 
 check: deps all
 	meson test -C $(BUILD) $(MESON_TEST_ARGS); \
-	status=$$?; scripts/test-summary $(BUILD)/meson-logs/testlog.json; \
+	status=$$?; python3 scripts/test-summary $(BUILD)/meson-logs/testlog.json; \
 	exit $$status
 
 clean:
