@@ -659,6 +659,31 @@ bool drive_add_legacy(BlockMedia media, int index, const char *file,
     return true;
 }
 
+void drive_parse_option(const char *opt, const char *arg)
+{
+    Error *err = NULL;
+    bool ok;
+
+    if (!strcmp(opt, "snapshot")) {
+        drive_set_global_snapshot(true);
+        return;
+    }
+    if (!strcmp(opt, "drive")) {
+        ok = drive_parse(arg, &err);
+    } else if (!strcmp(opt, "cdrom")) {
+        ok = drive_add_legacy(MEDIA_CDROM, 2, arg, &err);
+    } else {
+        assert(g_str_has_prefix(opt, "hd") && opt[2] >= 'a' &&
+               opt[2] <= 'd');
+        ok = drive_add_legacy(MEDIA_DISK, opt[2] - 'a', arg, &err);
+    }
+    if (!ok) {
+        error_prepend(&err, "-%s %s: ", opt, arg);
+        error_report_err(err);
+        exit(1);
+    }
+}
+
 bool drive_init_all(Error **errp)
 {
     for (guint i = 0; drives && i < drives->len; i++) {

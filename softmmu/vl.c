@@ -14,12 +14,11 @@
 #include "hw/core/device.h"
 #include "hw/display/vga.h"
 #include "hw/i386/pc.h"
-#include "monitor/daemonize.h"
-#include "monitor/monitor.h"
 #include "net/net-opts.h"
 #include "pcemu/opts.h"
 #include "softmmu/main-loop.h"
 #include "softmmu/runstate.h"
+#include "block/block.h"
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -47,7 +46,6 @@ typedef struct Config {
     const char *pidfile;
     bool start_paused;
     bool nodefaults;
-    bool daemonize;
 } Config;
 
 static const char usage_text[] =
@@ -65,6 +63,10 @@ static const char usage_text[] =
 "  -name NAME           the VM's name\n"
 "\n"
 "Devices and back ends:\n"
+"  -drive file=FILE[,format=raw|qcow2][,if=ide|virtio|none][,media=cdrom]\n"
+"         [,index=N][,readonly=on][,snapshot=on][,cache=..][,id=ID]   a disk\n"
+"  -hda/-hdb/-hdc/-hdd FILE, -cdrom FILE   IDE disks and the CD-ROM\n"
+"  -snapshot            disk writes go to a temporary overlay, lost at exit\n"
 "  -device DRIVER[,PROP=VALUE...]   add a device (-device help lists them)\n"
 "  -chardev BACKEND,id=ID[,...]     null|stdio|file|pipe|socket\n"
 "  -audiodev sdl|wav|none,id=ID[,path=FILE]   audio back end (help: list)\n"
@@ -107,8 +109,8 @@ enum {
     OPT_NETDEV,
     OPT_VGA, OPT_NODEFAULTS, OPT_NOGRAPHIC, OPT_DISPLAY, OPT_S, OPT_NO_REBOOT,
     OPT_NO_SHUTDOWN, OPT_PIDFILE, OPT_QTEST, OPT_QTEST_LOG, OPT_D,
-    OPT_VERSION, OPT_HELP, OPT_MONITOR, OPT_QMP, OPT_QMP_PRETTY, OPT_MON,
-    OPT_DAEMONIZE, OPT_AUDIODEV,
+    OPT_VERSION, OPT_HELP, OPT_MONITOR, OPT_AUDIODEV,
+    OPT_DRIVE, OPT_HDA, OPT_HDB, OPT_HDC, OPT_HDD, OPT_CDROM, OPT_SNAPSHOT,
 };
 
 static const OptionDef options[] = {
@@ -130,9 +132,11 @@ static const OptionDef options[] = {
     { "qtest-log", ARG_ONE, OPT_QTEST_LOG }, { "d", ARG_ONE, OPT_D },
     { "version", ARG_NONE, OPT_VERSION }, { "help", ARG_NONE, OPT_HELP },
     { "h", ARG_NONE, OPT_HELP }, { "monitor", ARG_ONE, OPT_MONITOR },
-    { "qmp", ARG_ONE, OPT_QMP }, { "qmp-pretty", ARG_ONE, OPT_QMP_PRETTY },
-    { "mon", ARG_ONE, OPT_MON }, { "daemonize", ARG_NONE, OPT_DAEMONIZE },
     { "audiodev", ARG_ONE, OPT_AUDIODEV },
+    { "drive", ARG_ONE, OPT_DRIVE }, { "hda", ARG_ONE, OPT_HDA },
+    { "hdb", ARG_ONE, OPT_HDB }, { "hdc", ARG_ONE, OPT_HDC },
+    { "hdd", ARG_ONE, OPT_HDD }, { "cdrom", ARG_ONE, OPT_CDROM },
+    { "snapshot", ARG_NONE, OPT_SNAPSHOT },
 };
 
 static const OptionDef *find_option(const char *arg)
@@ -406,8 +410,9 @@ static void parse_args(Config *c, int argc, char **argv)
             if (argv[i][0] == '-') {
                 fatal("%s: invalid option (pcemu -help lists them)", argv[i]);
             }
-            fatal("%s: unexpected argument (disk images need -drive, which "
-                  "is not supported yet)", argv[i]);
+            /* A bare file name is the first IDE disk, as QEMU's -hda. */
+            drive_parse_option("hda", argv[i]);
+            continue;
         }
         if (opt->arg == ARG_ONE) {
             if (i + 1 >= argc) {
@@ -431,6 +436,10 @@ static void parse_args(Config *c, int argc, char **argv)
             break;
         case OPT_CHARDEV: g_ptr_array_add(c->chardevs, (gpointer)arg); break;
         case OPT_AUDIODEV: audio_parse_option(arg); break;
+        case OPT_DRIVE: case OPT_HDA: case OPT_HDB: case OPT_HDC:
+        case OPT_HDD: case OPT_CDROM: case OPT_SNAPSHOT:
+            drive_parse_option(opt->name, arg);
+            break;
         case OPT_SERIAL:
             if (c->serials->len >= MAX_SERIAL) {
                 fatal("-serial %s: at most %d serial ports", arg, MAX_SERIAL);
@@ -441,11 +450,12 @@ static void parse_args(Config *c, int argc, char **argv)
         case OPT_NIC: net_opt_nic(arg); break;
         case OPT_NETDEV: net_opt_netdev(arg); break;
         case OPT_VGA: c->machine.vga = vga_parse_option(arg); break;
-        case OPT_MONITOR: monitor_parse_monitor(arg); break;
-        case OPT_QMP: monitor_parse_qmp(arg, false); break;
-        case OPT_QMP_PRETTY: monitor_parse_qmp(arg, true); break;
-        case OPT_MON: monitor_parse_mon(arg); break;
-        case OPT_DAEMONIZE: c->daemonize = true; break;
+        case OPT_MONITOR:
+            if (strcmp(arg, "none")) {
+                fatal("-monitor %s: the monitor is not supported yet; use "
+                      "-monitor none", arg);
+            }
+            break;
         case OPT_NODEFAULTS: c->nodefaults = true; break;
         case OPT_NOGRAPHIC: c->machine.nographic = true; break;
         case OPT_DISPLAY:
@@ -546,8 +556,8 @@ static GPtrArray *create_serial_chardevs(Config *c)
     if (!c->serials->len && !c->nodefaults) {
         /* QEMU's defaults: the terminal with -nographic; with no display
          * at all the port exists but its bytes go nowhere. */
-        g_ptr_array_add(c->serials, !c->machine.nographic ? "null" :
-                        monitor_default_wanted() ? "mon:stdio" : "stdio");
+        g_ptr_array_add(c->serials, c->machine.nographic ? "mon:stdio"
+                                                         : "null");
     }
     for (guint i = 0; i < c->serials->len; i++) {
         const char *spec = g_ptr_array_index(c->serials, i);
@@ -567,12 +577,6 @@ static GPtrArray *create_serial_chardevs(Config *c)
         id = g_strdup_printf("serial%u", i);
         if (!chardev_new_legacy(spec, id, &err)) {
             error_prepend(&err, "-serial %s: ", spec);
-            error_report_err(err);
-            exit(1);
-        }
-        /* The monitor attaches to the mux before the port does. */
-        if (g_str_has_prefix(spec, "mon:") &&
-            !monitor_attach_serial_mux(id, &err)) {
             error_report_err(err);
             exit(1);
         }
@@ -625,13 +629,11 @@ int pcemu_main(int argc, char **argv)
     c.fw_dirs = g_ptr_array_new();
     parse_args(&c, argc, argv);
     c.machine.firmware_dirs = firmware_dirs(&c, argv[0]);
-    if (c.daemonize) {
-        if (c.machine.nographic || monitor_uses_stdio() ||
-            (c.qtest && !strcmp(c.qtest, "stdio"))) {
-            fatal("-daemonize: the daemon has no terminal: it can't be used "
-                  "with -nographic or a monitor on stdio");
-        }
-        os_daemonize();
+    /* Images open first: a missing or locked disk is the user's error,
+     * reported before anything else starts. */
+    if (!drive_init_all(&err)) {
+        error_report_err(err);
+        return 1;
     }
 
     main_loop_init();
@@ -649,10 +651,6 @@ int pcemu_main(int argc, char **argv)
         }
     }
     serial_ids = create_serial_chardevs(&c);
-    if (!monitor_init_all(&err)) {
-        error_report_err(err);
-        return 1;
-    }
     c.machine.vga = vga_choose_default(c.machine.vga, c.nodefaults,
                                        (const char *const *)c.devices->pdata,
                                        c.devices->len);
@@ -683,11 +681,10 @@ int pcemu_main(int argc, char **argv)
         write_pidfile(c.pidfile);
     }
     if (c.start_paused) {
-        vm_stop(RUN_STATE_PRELAUNCH);   /* QEMU's -S state, until cont */
+        vm_stop(RUN_STATE_PAUSED);
     } else {
         vm_start();
     }
-    os_setup_post();
 
     status = main_loop_run();
 
@@ -696,6 +693,7 @@ int pcemu_main(int argc, char **argv)
         accel->shutdown();
     }
     chardev_cleanup_all();
+    drive_cleanup_all();
     if (c.pidfile) {
         unlink(c.pidfile);
     }

@@ -203,6 +203,9 @@ bool drive_add_legacy(BlockMedia media, int index, const char *file,
                       Error **errp);
 /* -snapshot: every drive gets snapshot=on unless it says otherwise. */
 void drive_set_global_snapshot(bool on);
+/* The command line's entry point: opt is "drive", "hda".."hdd", "cdrom"
+ * or "snapshot" (arg NULL); a bad option prints one error and exits 1. */
+void drive_parse_option(const char *opt, const char *arg);
 /* Opens every drive. Returns false with errp naming the -drive. */
 bool drive_init_all(Error **errp);
 /* The drive at (type, bus, unit), or NULL. */
