@@ -14,6 +14,8 @@
 #include "hw/core/device.h"
 #include "hw/display/vga.h"
 #include "hw/i386/pc.h"
+#include "monitor/daemonize.h"
+#include "monitor/monitor.h"
 #include "net/net-opts.h"
 #include "pcemu/opts.h"
 #include "softmmu/main-loop.h"
@@ -46,6 +48,7 @@ typedef struct Config {
     const char *pidfile;
     bool start_paused;
     bool nodefaults;
+    bool daemonize;
 } Config;
 
 static const char usage_text[] =
@@ -109,7 +112,8 @@ enum {
     OPT_NETDEV,
     OPT_VGA, OPT_NODEFAULTS, OPT_NOGRAPHIC, OPT_DISPLAY, OPT_S, OPT_NO_REBOOT,
     OPT_NO_SHUTDOWN, OPT_PIDFILE, OPT_QTEST, OPT_QTEST_LOG, OPT_D,
-    OPT_VERSION, OPT_HELP, OPT_MONITOR, OPT_AUDIODEV,
+    OPT_VERSION, OPT_HELP, OPT_MONITOR, OPT_QMP, OPT_QMP_PRETTY, OPT_MON,
+    OPT_DAEMONIZE, OPT_AUDIODEV,
     OPT_DRIVE, OPT_HDA, OPT_HDB, OPT_HDC, OPT_HDD, OPT_CDROM, OPT_SNAPSHOT,
 };
 
@@ -132,6 +136,8 @@ static const OptionDef options[] = {
     { "qtest-log", ARG_ONE, OPT_QTEST_LOG }, { "d", ARG_ONE, OPT_D },
     { "version", ARG_NONE, OPT_VERSION }, { "help", ARG_NONE, OPT_HELP },
     { "h", ARG_NONE, OPT_HELP }, { "monitor", ARG_ONE, OPT_MONITOR },
+    { "qmp", ARG_ONE, OPT_QMP }, { "qmp-pretty", ARG_ONE, OPT_QMP_PRETTY },
+    { "mon", ARG_ONE, OPT_MON }, { "daemonize", ARG_NONE, OPT_DAEMONIZE },
     { "audiodev", ARG_ONE, OPT_AUDIODEV },
     { "drive", ARG_ONE, OPT_DRIVE }, { "hda", ARG_ONE, OPT_HDA },
     { "hdb", ARG_ONE, OPT_HDB }, { "hdc", ARG_ONE, OPT_HDC },
@@ -450,12 +456,11 @@ static void parse_args(Config *c, int argc, char **argv)
         case OPT_NIC: net_opt_nic(arg); break;
         case OPT_NETDEV: net_opt_netdev(arg); break;
         case OPT_VGA: c->machine.vga = vga_parse_option(arg); break;
-        case OPT_MONITOR:
-            if (strcmp(arg, "none")) {
-                fatal("-monitor %s: the monitor is not supported yet; use "
-                      "-monitor none", arg);
-            }
-            break;
+        case OPT_MONITOR: monitor_parse_monitor(arg); break;
+        case OPT_QMP: monitor_parse_qmp(arg, false); break;
+        case OPT_QMP_PRETTY: monitor_parse_qmp(arg, true); break;
+        case OPT_MON: monitor_parse_mon(arg); break;
+        case OPT_DAEMONIZE: c->daemonize = true; break;
         case OPT_NODEFAULTS: c->nodefaults = true; break;
         case OPT_NOGRAPHIC: c->machine.nographic = true; break;
         case OPT_DISPLAY:
@@ -556,8 +561,8 @@ static GPtrArray *create_serial_chardevs(Config *c)
     if (!c->serials->len && !c->nodefaults) {
         /* QEMU's defaults: the terminal with -nographic; with no display
          * at all the port exists but its bytes go nowhere. */
-        g_ptr_array_add(c->serials, c->machine.nographic ? "mon:stdio"
-                                                         : "null");
+        g_ptr_array_add(c->serials, !c->machine.nographic ? "null" :
+                        monitor_default_wanted() ? "mon:stdio" : "stdio");
     }
     for (guint i = 0; i < c->serials->len; i++) {
         const char *spec = g_ptr_array_index(c->serials, i);
@@ -577,6 +582,12 @@ static GPtrArray *create_serial_chardevs(Config *c)
         id = g_strdup_printf("serial%u", i);
         if (!chardev_new_legacy(spec, id, &err)) {
             error_prepend(&err, "-serial %s: ", spec);
+            error_report_err(err);
+            exit(1);
+        }
+        /* The monitor attaches to the mux before the port does. */
+        if (g_str_has_prefix(spec, "mon:") &&
+            !monitor_attach_serial_mux(id, &err)) {
             error_report_err(err);
             exit(1);
         }
@@ -635,6 +646,14 @@ int pcemu_main(int argc, char **argv)
         error_report_err(err);
         return 1;
     }
+    if (c.daemonize) {
+        if (c.machine.nographic || monitor_uses_stdio() ||
+            (c.qtest && !strcmp(c.qtest, "stdio"))) {
+            fatal("-daemonize: the daemon has no terminal: it can't be used "
+                  "with -nographic or a monitor on stdio");
+        }
+        os_daemonize();
+    }
 
     main_loop_init();
     accel = choose_accel(&c);
@@ -651,6 +670,10 @@ int pcemu_main(int argc, char **argv)
         }
     }
     serial_ids = create_serial_chardevs(&c);
+    if (!monitor_init_all(&err)) {
+        error_report_err(err);
+        return 1;
+    }
     c.machine.vga = vga_choose_default(c.machine.vga, c.nodefaults,
                                        (const char *const *)c.devices->pdata,
                                        c.devices->len);
@@ -681,10 +704,11 @@ int pcemu_main(int argc, char **argv)
         write_pidfile(c.pidfile);
     }
     if (c.start_paused) {
-        vm_stop(RUN_STATE_PAUSED);
+        vm_stop(RUN_STATE_PRELAUNCH);   /* QEMU's -S state, until cont */
     } else {
         vm_start();
     }
+    os_setup_post();
 
     status = main_loop_run();
 
