@@ -302,7 +302,7 @@ Machine *pc_machine_create(const MachineConfig *cfg, const AccelOps *accel,
         !(pc->pm = machine_create_device(m, "PIIX4_PM", "addr=01.3", errp))) {
         return NULL;
     }
-    if (cfg->vga && !strcmp(cfg->vga, "std") &&                                /* 02.0 */
+    if ((!cfg->vga || !strcmp(cfg->vga, "std")) &&                            /* 02.0 */
         !machine_create_device(m, "VGA", "addr=02.0", errp)) {
         return NULL;
     }
