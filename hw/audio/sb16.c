@@ -270,7 +270,9 @@ static int sb16_dma_cb(void *opaque, int channel, int pos, int size)
     int n = MIN((uint32_t)(size - pos), s->xfer_want - s->xfer_done);
     int moved;
 
-    if (n <= 0) {
+    /* Outside a pull (a guest's software request, an unmask) the card
+     * has nowhere to put data: it takes nothing. */
+    if (!s->xfer_buf || n <= 0) {
         return pos;
     }
     moved = s->xfer_to_memory
@@ -333,6 +335,7 @@ static uint32_t sb16_dma_move(SB16State *s, uint8_t *buf, uint32_t len,
         }
     }
     s->xfer_buf = NULL;
+    s->xfer_want = s->xfer_done = 0;
     return got;
 }
 

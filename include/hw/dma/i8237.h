@@ -19,6 +19,9 @@
 #include "hw/core/device.h"
 
 /*
+ * Called while the channel may transfer and DREQ or a software request
+ * (the guest's request register) is up; a device with nothing to move
+ * right now returns pos.
  * pos: bytes of this transfer already done (0 after programming or an
  * auto-initialize); size: bytes of the whole transfer, (count + 1) units
  * of 1 or 2 bytes. Returns the new pos (pos..size); returning pos means
