@@ -20,6 +20,7 @@ typedef struct NetOpt {
 } NetOpt;
 
 static GArray *net_opts;            /* of NetOpt, in command-line order */
+static GPtrArray *net_objects;      /* -object filter-dump strings */
 static bool net_none;               /* -net none / -nic none */
 static bool net_any;                /* any -net/-nic/-netdev given */
 
@@ -95,6 +96,64 @@ void net_opt_nic(const char *arg)
 void net_opt_net(const char *arg)
 {
     net_opt_add(NET_OPT_NET, arg);
+}
+
+void net_opt_object(const char *arg)
+{
+    Error *err = NULL;
+    Opts *o = opts_parse(arg, "qom-type", &err);
+    const char *type;
+
+    if (!o) {
+        fatal("-object %s: %s", arg, err->msg);
+    }
+    type = opts_get(o, "qom-type");
+    if (!type || strcmp(type, "filter-dump")) {
+        fatal("-object %s: unknown object type '%s' (pcemu has "
+              "filter-dump)", arg, type ? type : "");
+    }
+    if (!opts_get(o, "id") || !opts_get(o, "netdev") ||
+        !opts_get(o, "file")) {
+        fatal("-object %s: filter-dump needs id=, netdev= and file=", arg);
+    }
+    opts_free(o);
+    if (!net_objects) {
+        net_objects = g_ptr_array_new();
+    }
+    g_ptr_array_add(net_objects, (gpointer)arg);
+}
+
+/* -object filter-dump,id=,netdev=,file=[,maxlen=][,queue=all] */
+static bool net_init_dump(const char *arg, Error **errp)
+{
+    Opts *o = opts_parse(arg, "qom-type", errp);
+    const char *netdev, *queue, *id, *file;
+    NetClientState *nc;
+    uint64_t maxlen;
+    Error *lerr = NULL;
+    bool ok = false;
+
+    if (!o) {
+        return false;
+    }
+    opts_get(o, "qom-type");
+    netdev = opts_get(o, "netdev");
+    queue = opts_get(o, "queue");
+    id = opts_get(o, "id");
+    file = opts_get(o, "file");
+    maxlen = opts_get_size(o, "maxlen", 65535, &lerr);
+    if (lerr) {
+        error_propagate(errp, lerr);
+    } else if (queue && strcmp(queue, "all")) {
+        error_setg(errp, "queue=%s: only queue=all (both directions)",
+                   queue);
+    } else if (!(nc = net_find_netdev(netdev))) {
+        error_setg(errp, "netdev=%s: no -netdev with that id", netdev);
+    } else if (opts_check_unused(o, errp)) {
+        ok = net_dump_new(id, nc, file, maxlen, errp) != NULL;
+    }
+    opts_free(o);
+    return ok;
 }
 
 void net_opts_reset(void)
@@ -314,6 +373,13 @@ bool net_init_clients(Machine *m, bool nodefaults, Error **errp)
             continue;
 fail:
             error_prepend(errp, "-%s %s: ", net_opt_names[no->kind], no->arg);
+            return false;
+        }
+    }
+    for (guint i = 0; net_objects && i < net_objects->len; i++) {
+        const char *arg = g_ptr_array_index(net_objects, i);
+        if (!net_init_dump(arg, errp)) {
+            error_prepend(errp, "-object %s: ", arg);
             return false;
         }
     }

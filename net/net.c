@@ -63,6 +63,7 @@ void net_client_free(NetClientState *nc)
     if (nc->info->cleanup) {
         nc->info->cleanup(nc);
     }
+    net_dump_free(nc->dump);
     if (nc->peer) {
         net_purge_sender(nc->peer, nc);
         nc->peer->peer = NULL;
@@ -104,6 +105,10 @@ ssize_t net_send(NetClientState *nc, const uint8_t *buf, size_t len,
     assert(len <= NET_MAX_FRAME);
     if (!to) {
         return len;                 /* an unplugged cable */
+    }
+    /* A capture sees the frame as it enters the wire, queued or not. */
+    if (nc->dump || to->dump) {
+        net_dump_frame(nc->dump ? nc->dump : to->dump, buf, len);
     }
     if (g_queue_is_empty(to->queue) && net_can_receive(to) &&
         to->info->receive(to, buf, len) != 0) {

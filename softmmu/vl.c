@@ -79,6 +79,7 @@ static const char usage_text[] =
 "  -netdev user|socket|tap|hubport,id=ID[,...]   network back end\n"
 "  -nic TYPE[,model=e1000][,mac=ADDR][,...]   back end and NIC in one\n"
 "  -net nic[,model=..] -net user   legacy pair; -net none, -nic none: no NIC\n"
+"  -object filter-dump,id=ID,netdev=ID,file=F   pcap capture of a netdev\n"
 "  -vga std|none        display adapter (std: VGA with Bochs VBE; default)\n"
 "  -nodefaults          no default devices (serial port, VGA)\n"
 "\n"
@@ -109,7 +110,7 @@ typedef struct OptionDef {
 enum {
     OPT_MACHINE, OPT_M, OPT_SMP, OPT_ACCEL, OPT_ENABLE_KVM, OPT_BIOS, OPT_L,
     OPT_BOOT, OPT_NAME, OPT_DEVICE, OPT_CHARDEV, OPT_SERIAL, OPT_NET, OPT_NIC,
-    OPT_NETDEV,
+    OPT_NETDEV, OPT_OBJECT,
     OPT_VGA, OPT_NODEFAULTS, OPT_NOGRAPHIC, OPT_DISPLAY, OPT_S, OPT_NO_REBOOT,
     OPT_NO_SHUTDOWN, OPT_PIDFILE, OPT_QTEST, OPT_QTEST_LOG, OPT_D,
     OPT_VERSION, OPT_HELP, OPT_MONITOR, OPT_QMP, OPT_QMP_PRETTY, OPT_MON,
@@ -126,7 +127,7 @@ static const OptionDef options[] = {
     { "device", ARG_ONE, OPT_DEVICE }, { "chardev", ARG_ONE, OPT_CHARDEV },
     { "serial", ARG_ONE, OPT_SERIAL }, { "net", ARG_ONE, OPT_NET },
     { "nic", ARG_ONE, OPT_NIC }, { "vga", ARG_ONE, OPT_VGA },
-    { "netdev", ARG_ONE, OPT_NETDEV },
+    { "netdev", ARG_ONE, OPT_NETDEV }, { "object", ARG_ONE, OPT_OBJECT },
     { "nodefaults", ARG_NONE, OPT_NODEFAULTS },
     { "nographic", ARG_NONE, OPT_NOGRAPHIC },
     { "display", ARG_ONE, OPT_DISPLAY }, { "S", ARG_NONE, OPT_S },
@@ -455,6 +456,7 @@ static void parse_args(Config *c, int argc, char **argv)
         case OPT_NET: net_opt_net(arg); break;
         case OPT_NIC: net_opt_nic(arg); break;
         case OPT_NETDEV: net_opt_netdev(arg); break;
+        case OPT_OBJECT: net_opt_object(arg); break;
         case OPT_VGA: c->machine.vga = vga_parse_option(arg); break;
         case OPT_MONITOR: monitor_parse_monitor(arg); break;
         case OPT_QMP: monitor_parse_qmp(arg, false); break;

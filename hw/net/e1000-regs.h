@@ -56,6 +56,7 @@
 #define E1000_FCTTV     0x00170
 #define E1000_TXCW      0x00178
 #define E1000_RXCW      0x00180
+#define E1000_AIT       0x00458     /* adaptive IFS throttle */
 #define E1000_LEDCTL    0x00e00
 #define E1000_PBA       0x01000
 
@@ -105,6 +106,18 @@
 #define E1000_RADV      0x0282c
 #define E1000_RSRPD     0x02c00
 #define E1000_RXCSUM    0x05000
+/* Packet buffer FIFO pointers (13.4.37+): diagnostic, stored only. */
+#define E1000_RDFH      0x02410
+#define E1000_RDFT      0x02418
+#define E1000_RDFHS     0x02420
+#define E1000_RDFTS     0x02428
+#define E1000_RDFPC     0x02430
+#define E1000_TXDMAC    0x03000
+#define E1000_TDFH      0x03410
+#define E1000_TDFT      0x03418
+#define E1000_TDFHS     0x03420
+#define E1000_TDFTS     0x03428
+#define E1000_TDFPC     0x03430
 #define E1000_TIMER_UNIT_NS     1024    /* RDTR, RADV, TIDV, TADV */
 
 /* --- transmit (13.4.33 - 13.4.46) --------------------------------------------- */
@@ -162,6 +175,7 @@
 #define E1000_VFTA_N    128
 #define E1000_WUC       0x05800
 #define E1000_WUFC      0x05808
+#define E1000_WUS       0x05810     /* write 1s to clear */
 #define E1000_MANC      0x05820
 
 /* --- receive descriptor (3.2.3), 16 bytes ------------------------------------- */

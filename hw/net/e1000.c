@@ -81,7 +81,9 @@ typedef struct E1000State {
     uint32_t mta[E1000_MTA_N];
     uint32_t ra[2 * E1000_RA_N];
     uint32_t vfta[E1000_VFTA_N];
-    uint32_t wuc, wufc, manc;
+    uint32_t wuc, wufc, wus, manc;
+    uint32_t ait, txdmac;
+    uint32_t fifo[10];          /* RDFH..RDFPC, TDFH..TDFPC */
     uint32_t stats[E1000_STATS_N];
     uint32_t ioaddr;
     uint16_t phy[PHY_REGS];
@@ -936,6 +938,23 @@ static void e1000_mdic_write(E1000State *s, uint32_t val)
 
 static void e1000_reset(Device *dev);
 
+/* The packet-buffer FIFO pointer registers, stored for diagnostics
+ * (drivers save and restore them in self-tests): index or -1. */
+static int e1000_fifo_index(uint32_t off)
+{
+    static const uint32_t regs[10] = {
+        E1000_RDFH, E1000_RDFT, E1000_RDFHS, E1000_RDFTS, E1000_RDFPC,
+        E1000_TDFH, E1000_TDFT, E1000_TDFHS, E1000_TDFTS, E1000_TDFPC,
+    };
+
+    for (int i = 0; i < 10; i++) {
+        if (regs[i] == off) {
+            return i;
+        }
+    }
+    return -1;
+}
+
 static uint32_t e1000_reg_read(E1000State *s, uint32_t off)
 {
     uint32_t v;
@@ -953,6 +972,9 @@ static uint32_t e1000_reg_read(E1000State *s, uint32_t off)
     }
     if (off >= E1000_VFTA && off < E1000_VFTA + 4 * E1000_VFTA_N) {
         return s->vfta[(off - E1000_VFTA) / 4];
+    }
+    if (e1000_fifo_index(off) >= 0) {
+        return s->fifo[e1000_fifo_index(off)];
     }
     switch (off) {
     case E1000_CTRL: return s->ctrl;
@@ -1002,7 +1024,10 @@ static uint32_t e1000_reg_read(E1000State *s, uint32_t off)
     case E1000_TSPMT: return s->tspmt;
     case E1000_WUC: return s->wuc;
     case E1000_WUFC: return s->wufc;
+    case E1000_WUS: return s->wus;
     case E1000_MANC: return s->manc;
+    case E1000_AIT: return s->ait;
+    case E1000_TXDMAC: return s->txdmac;
     case E1000_ICS:
     case E1000_IMC:
         return 0;                       /* write-only */
@@ -1027,6 +1052,10 @@ static void e1000_reg_write(E1000State *s, uint32_t off, uint32_t val)
     }
     if (off >= E1000_VFTA && off < E1000_VFTA + 4 * E1000_VFTA_N) {
         s->vfta[(off - E1000_VFTA) / 4] = val;
+        return;
+    }
+    if (e1000_fifo_index(off) >= 0) {
+        s->fifo[e1000_fifo_index(off)] = val & 0x1fff;
         return;
     }
     switch (off) {
@@ -1114,7 +1143,10 @@ static void e1000_reg_write(E1000State *s, uint32_t off, uint32_t val)
     case E1000_TSPMT: s->tspmt = val; break;
     case E1000_WUC: s->wuc = val; break;
     case E1000_WUFC: s->wufc = val; break;
+    case E1000_WUS: s->wus &= ~val; break;
     case E1000_MANC: s->manc = val; break;
+    case E1000_AIT: s->ait = val & 0xffff; break;
+    case E1000_TXDMAC: s->txdmac = val & 1; break;
     default:
         unimp_log("e1000: write 0x%08x to unknown register 0x%05x", val,
                   off);
@@ -1226,7 +1258,9 @@ static void e1000_reset(Device *dev)
     memset(s->ra, 0, sizeof(s->ra));
     memset(s->vfta, 0, sizeof(s->vfta));
     memset(s->stats, 0, sizeof(s->stats));
-    s->wuc = s->wufc = s->manc = 0;
+    s->wuc = s->wufc = s->wus = s->manc = 0;
+    s->ait = s->txdmac = 0;
+    memset(s->fifo, 0, sizeof(s->fifo));
     s->ioaddr = 0;
     /* The MAC is loaded from the EEPROM into RAL0/RAH0 at reset. */
     s->ra[0] = ld32(s->mac.a);
@@ -1452,7 +1486,11 @@ static const VMStateField e1000_vmstate_fields[] = {
     VMSTATE_U32_ARRAY(vfta, E1000State, E1000_VFTA_N),
     VMSTATE_U32(wuc, E1000State),
     VMSTATE_U32(wufc, E1000State),
+    VMSTATE_U32(wus, E1000State),
     VMSTATE_U32(manc, E1000State),
+    VMSTATE_U32(ait, E1000State),
+    VMSTATE_U32(txdmac, E1000State),
+    VMSTATE_U32_ARRAY(fifo, E1000State, 10),
     VMSTATE_U32_ARRAY(stats, E1000State, E1000_STATS_N),
     VMSTATE_U32(ioaddr, E1000State),
     VMSTATE_U16_ARRAY(phy, E1000State, PHY_REGS),

@@ -20,6 +20,9 @@ typedef struct Machine Machine;
 void net_opt_netdev(const char *arg);
 void net_opt_nic(const char *arg);
 void net_opt_net(const char *arg);
+/* -object: pcemu's only object type is filter-dump (a pcap capture of a
+ * netdev's traffic, net/dump.c). */
+void net_opt_object(const char *arg);
 
 /* Creates the back ends and the NICs the options asked for (or the
  * default NIC), on the machine m, before -device devices are created

@@ -28,6 +28,7 @@
 #define NET_QUEUE_MAX 10000         /* frames queued for a non-stopping sender */
 
 typedef struct NetClientState NetClientState;
+typedef struct NetDumpState NetDumpState;
 typedef struct MACAddr {
     uint8_t a[ETH_ALEN];
 } MACAddr;
@@ -65,6 +66,7 @@ struct NetClientState {
     char *name;                     /* netdev id, or the NIC's device id */
     bool is_netdev;                 /* created by -netdev/-net, not a NIC */
     void *opaque;                   /* the NIC's device state */
+    NetDumpState *dump;             /* -object filter-dump on this netdev */
     GQueue *queue;                  /* NetPacket: frames waiting for us */
     unsigned dropped;               /* frames dropped on a full queue */
 };
@@ -120,6 +122,13 @@ NetClientState *net_tap_new(const char *id, Opts *o, NetClientState *peer,
                             Error **errp);
 NetClientState *net_hubport_new(const char *id, Opts *o,
                                 NetClientState *peer, Error **errp);
+/* filter-dump (net/dump.c): captures what crosses between nc and its
+ * peer into a pcap file; maxlen cuts long frames. */
+NetDumpState *net_dump_new(const char *id, NetClientState *nc,
+                           const char *path, uint64_t maxlen, Error **errp);
+void net_dump_frame(NetDumpState *d, const uint8_t *buf, size_t len);
+void net_dump_free(NetDumpState *d);
+
 /* A port on hub hubid (created on first use), for -net's hub 0. */
 NetClientState *net_hub_add_port(int hubid, const char *name,
                                  NetClientState *peer);
