@@ -363,6 +363,9 @@ static uint8_t fetch(Fetcher *f, unsigned pos)
         f->overrun = true;
         return 0;
     }
+    if (f->buf && pos < f->n) {
+        return f->buf[pos];
+    }
     if (f->cpu) {
         uint32_t eip = f->eip + pos;
         if (!(f->cpu->segs[R_CS].flags & DESC_B_MASK)) {
@@ -515,6 +518,19 @@ static void decode_core(Fetcher *f, bool code32, X86Insn *i)
 void x86_decode(X86CPU *cpu, X86Insn *i)
 {
     Fetcher f = { .cpu = cpu, .eip = eip32(cpu) };
+    SegmentCache *cs = &cpu->segs[R_CS];
+    uint32_t lin = (uint32_t)cs->base + f.eip;
+
+    /* Fast path: the 15 bytes an instruction may span are on one RAM
+     * page and inside the CS limit without wrapping; read them through
+     * one translation. Otherwise fetch byte by byte (faults then come
+     * from the byte that crosses). */
+    if ((lin & 0xfff) <= 0x1000 - 15 && f.eip <= cs->limit &&
+        cs->limit - f.eip >= 14 &&
+        ((cs->flags & DESC_B_MASK) || f.eip <= 0xffff - 14)) {
+        f.buf = x86_code_ptr(cpu, lin);
+        f.n = f.buf ? 15 : 0;
+    }
 
     decode_core(&f, cpu->segs[R_CS].flags & DESC_B_MASK, i);
 }

@@ -215,8 +215,11 @@ static bool contributory(int vec)
     return vec == EXCP_DE || (vec >= EXCP_TS && vec <= EXCP_GP);
 }
 
-/* Returns false on a shutdown. */
-static bool handle_exception(X86CPU *cpu, int *delivering)
+/* Picks what to deliver for the exception x86_raise recorded, given the
+ * one being delivered when it happened (-1: none). Returns false on a
+ * shutdown (a fault while delivering a double fault). */
+static bool pick_exception(X86CPU *cpu, int delivering, int *vec_out,
+                           int *err_out)
 {
     X86Soft *s = x86_soft(cpu);
     int vec = s->last_excp & 0xff;
@@ -226,13 +229,13 @@ static bool handle_exception(X86CPU *cpu, int *delivering)
 
     cpu->rip = s->eip_start;
     cpu->regs[R_ESP] = s->esp_start;
-    if (*delivering >= 0) {
-        int first = *delivering;
-        if (first == EXCP_DF) {
+    if (delivering >= 0) {
+        if (delivering == EXCP_DF) {
             return false;
         }
-        if ((contributory(first) && contributory(vec)) ||
-            (first == EXCP_PF && (contributory(vec) || vec == EXCP_PF))) {
+        if ((contributory(delivering) && contributory(vec)) ||
+            (delivering == EXCP_PF &&
+             (contributory(vec) || vec == EXCP_PF))) {
             vec = EXCP_DF;
             err = 0;
         }
@@ -246,9 +249,8 @@ static bool handle_exception(X86CPU *cpu, int *delivering)
     } else if (err < 0) {
         err = 0;
     }
-    *delivering = vec;
-    x86_deliver(cpu, vec, false, err, s->eip_start, false);
-    *delivering = -1;
+    *vec_out = vec;
+    *err_out = err;
     return true;
 }
 
@@ -297,14 +299,17 @@ X86ExecExit x86_cpu_exec(X86CPU *cpu, uint64_t max_insns)
     }
 
     if (setjmp(s->jmp)) {
-        int d = delivering;
-        if (!handle_exception(cpu, &d)) {
+        int vec, err;
+        if (!pick_exception(cpu, delivering, &vec, &err)) {
             delivering = -1;
             s->shutdown = true;
             x86_cc_materialise(cpu);
             cpu->icount += done;
             return X86_EXIT_SHUTDOWN;
         }
+        /* A fault in here comes back to the setjmp above. */
+        delivering = vec;
+        x86_deliver(cpu, vec, false, err, s->eip_start, false);
         delivering = -1;
         done++;
     }

@@ -205,6 +205,9 @@ void x86_lin_st(X86CPU *cpu, uint32_t lin, uint32_t val, unsigned size,
 /* System-structure accesses (descriptor tables, TSS): supervisor. */
 uint32_t x86_sys_ld(X86CPU *cpu, uint32_t lin, unsigned size);
 void x86_sys_st(X86CPU *cpu, uint32_t lin, uint32_t val, unsigned size);
+/* Host pointer of code at lin (execute access, may fault), NULL if the
+ * page is not RAM/ROM. Valid until the next TLB change. */
+const uint8_t *x86_code_ptr(X86CPU *cpu, uint32_t lin);
 void x86_tlb_flush(X86CPU *cpu, bool global_too);
 void x86_tlb_flush_page(X86CPU *cpu, uint32_t lin);
 uint64_t x86_phys_ld(X86CPU *cpu, uint64_t pa, unsigned size);

@@ -282,6 +282,13 @@ static uint8_t *translate(X86CPU *cpu, uint32_t lin, int acc, bool user,
     return (uint8_t *)(e->addend + lin);
 }
 
+const uint8_t *x86_code_ptr(X86CPU *cpu, uint32_t lin)
+{
+    uint64_t pa;
+
+    return translate(cpu, lin, ACC_X, x86_cpl(cpu) == 3, &pa);
+}
+
 uint32_t x86_lin_ld(X86CPU *cpu, uint32_t lin, unsigned size, int acc,
                     bool user)
 {
