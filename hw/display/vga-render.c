@@ -21,9 +21,12 @@
  * the guest writes without us seeing it; KVM's dirty log will replace the
  * comparison). A palette change redraws everything.
  *
- * Not emulated: CGA-compatible 2-bpp (GR05 shift register) and
- * monochrome graphics modes are drawn as planar, pel panning, line
- * compare (split screen), underline in monochrome text.
+ * Also the CGA-compatible modes: 2-bpp shift register interleave (GR05
+ * bit 5) and the row-scan-counter bank bits (CR17 bits 0-1) for
+ * 320x200x4 and 640x200x2.
+ *
+ * Not emulated: pel panning, line compare (split screen), underline in
+ * monochrome text.
  */
 #include "hw/display/vga.h"
 #include "softmmu/timer.h"
@@ -201,6 +204,9 @@ static void vga_draw_text(VGAState *s, bool full)
     unsigned cw = (s->sr[VGA_SEQ_CLOCK_MODE] & VGA_SR01_CHAR_CLK_8DOTS) ? 8
                                                                        : 9;
     unsigned ch = (s->cr[VGA_CRTC_MAX_SCAN] & 0x1f) + 1;
+    /* 40-column modes halve the dot clock: each dot is drawn twice. */
+    unsigned dw = (s->sr[VGA_SEQ_CLOCK_MODE] & VGA_SR01_DOT_CLK_DIV2) ? 2
+                                                                      : 1;
     unsigned cols, rows, cells;
     uint8_t sr3 = s->sr[VGA_SEQ_CHARACTER_MAP];
     uint32_t font_a = vga_font_offset((sr3 >> 5 & 1) << 2 | (sr3 >> 2 & 3));
@@ -217,10 +223,10 @@ static void vga_draw_text(VGAState *s, bool full)
     uint32_t colors[16];
 
     vga_get_geometry(s, &g);
-    cols = MIN(g.hde, DISPLAY_MAX_DIM / cw);
+    cols = MIN(g.hde, DISPLAY_MAX_DIM / (cw * dw));
     rows = MAX(g.vde / ch, 1);
     rows = MIN(rows, DISPLAY_MAX_DIM / ch);
-    full |= vga_resize(s, VGA_MODE_TEXT, cols * cw, rows * ch);
+    full |= vga_resize(s, VGA_MODE_TEXT, cols * cw * dw, rows * ch);
     surf = console_surface(s->con);
     cells = cols * rows;
     if (s->text_cache_cells != cells) {
@@ -255,7 +261,8 @@ static void vga_draw_text(VGAState *s, bool full)
             fg = blink_hide ? bg : colors[attr & 0x0f];
             for (unsigned l = 0; l < ch; l++) {
                 uint8_t bits = vga_plane_ptr(s, font + chr * 32 + l)[2];
-                uint32_t *dst = surface_line(surf, r * ch + l) + c * cw;
+                uint32_t *out = surface_line(surf, r * ch + l) + c * cw * dw;
+                uint32_t dst[9];
                 bool cur_line = cur && cur_start <= cur_end &&
                                 l >= cur_start && l <= cur_end;
                 if (cur_line) {
@@ -272,6 +279,9 @@ static void vga_draw_text(VGAState *s, bool full)
                                 cur_line;
                     dst[8] = copy && (bits & 1) ? fg : bg;
                 }
+                for (unsigned x = 0; x < cw * dw; x++) {
+                    out[x] = dst[x / dw];
+                }
             }
         }
         if (row_dirty) {
@@ -282,23 +292,44 @@ static void vga_draw_text(VGAState *s, bool full)
 
 /* --- graphics ---------------------------------------------------------------------- */
 
+/*
+ * CRTC mode control bits 0 and 1 (CGA and Hercules compatibility): when
+ * clear, bit 0 (1) of the row scan counter replaces address bit 13 (14),
+ * so successive scan lines of a character row come from the 8 KiB banks
+ * CGA graphics interleave.
+ */
+static uint32_t vga_cga_addr(VGAState *s, uint32_t a, unsigned rsc)
+{
+    uint8_t cr17 = s->cr[VGA_CRTC_MODE];
+
+    if (!(cr17 & 0x01)) {
+        a = (a & ~0x2000u) | (rsc & 1) << 13;
+    }
+    if (!(cr17 & 0x02)) {
+        a = (a & ~0x4000u) | ((rsc >> 1) & 1) << 14;
+    }
+    return a;
+}
+
 static void vga_draw_graphics(VGAState *s, bool full)
 {
     VGAGeometry g;
     DisplaySurface *surf;
     bool c256 = s->gr[VGA_GFX_MODE] & VGA_GR05_SHIFT256;
-    unsigned repeat = (s->cr[VGA_CRTC_MAX_SCAN] & 0x1f) + 1;
+    bool cga2 = !c256 && (s->gr[VGA_GFX_MODE] & VGA_GR05_SHIFT_REG);
+    unsigned scan_lines = (s->cr[VGA_CRTC_MAX_SCAN] & 0x1f) + 1;
+    bool cga_banks = (s->cr[VGA_CRTC_MODE] & 0x03) != 0x03;
+    unsigned repeat = s->cr[VGA_CRTC_MAX_SCAN] & VGA_CR09_DOUBLE_SCAN ? 2 : 1;
     unsigned width, height;
     uint8_t plane_enable = s->ar[VGA_ATC_PLANE_ENABLE] & 0x0f;
     uint32_t colors[256];
     DirtySpan span = { -1 };
 
     vga_get_geometry(s, &g);
-    if (s->cr[VGA_CRTC_MAX_SCAN] & VGA_CR09_DOUBLE_SCAN) {
-        repeat *= 2;
-    }
-    if (s->gr[VGA_GFX_MODE] & VGA_GR05_SHIFT_REG) {
-        unimp_log("vga: CGA-compatible 2-bpp graphics drawn as planar");
+    /* Scan lines of one character row repeat the same memory unless the
+     * CGA bank bits take the row scan counter: then each is its own. */
+    if (!cga_banks) {
+        repeat *= scan_lines;
     }
     width = c256 ? g.hde * 4 : g.hde * 8;
     height = MAX(g.vde / repeat, 1);
@@ -317,14 +348,17 @@ static void vga_draw_graphics(VGAState *s, bool full)
     }
 
     for (unsigned y = 0; y < height; y++) {
-        uint32_t ma = g.start + y * g.offset;
+        unsigned row = cga_banks ? y / scan_lines : y;
+        unsigned rsc = cga_banks ? y % scan_lines : 0;
+        uint32_t ma = g.start + row * g.offset;
         unsigned clocks = c256 ? width / 4 : width / 8;
         bool dirty = full;
         uint32_t *dst = surface_line(surf, y);
 
         for (unsigned k = 0; !dirty && k < clocks; k++) {
-            uint32_t a = vga_crtc_addr(&g, (ma + k) & 0xffff);
-            dirty = vga_page_dirty(s, a * 4);
+            uint32_t a = vga_cga_addr(s, vga_crtc_addr(&g, (ma + k) & 0xffff),
+                                      rsc);
+            dirty = vga_page_dirty(s, (a & (VGA_PLANE_SIZE - 1)) * 4);
         }
         span_line(s, &span, y, dirty);
         if (!dirty) {
@@ -332,11 +366,20 @@ static void vga_draw_graphics(VGAState *s, bool full)
         }
         for (unsigned k = 0; k < clocks; k++) {
             const uint8_t *p = vga_plane_ptr(s,
-                                             vga_crtc_addr(&g, (ma + k) &
-                                                           0xffff));
+                vga_cga_addr(s, vga_crtc_addr(&g, (ma + k) & 0xffff), rsc));
             if (c256) {
                 for (int i = 0; i < 4; i++) {
                     dst[k * 4 + i] = colors[p[i]];
+                }
+            } else if (cga2) {
+                /* Shift register interleave: 2-bit pixels, four from the
+                 * even plane's byte, then four from the odd plane's;
+                 * planes 2 and 3 give bits 2 and 3. */
+                for (int i = 0; i < 8; i++) {
+                    unsigned sh = 6 - 2 * (i & 3), odd = i >> 2;
+                    uint8_t col = ((p[odd] >> sh) & 3) |
+                                  ((p[2 + odd] >> sh) & 3) << 2;
+                    dst[k * 8 + i] = colors[col];
                 }
             } else {
                 for (int bit = 0; bit < 8; bit++) {

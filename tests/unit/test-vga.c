@@ -517,6 +517,84 @@ static void test_chain4_256(void)
     vga_free(s);
 }
 
+static void test_cga_320x200x4(void)
+{
+    static const uint8_t crtc[VGA_CRTC_NR] = {
+        0x2d, 0x27, 0x28, 0x90, 0x2b, 0x80, 0xbf, 0x1f, 0x00, 0xc1, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x9c, 0x8e, 0x8f, 0x14, 0x00, 0x96,
+        0xb9, 0xa2, 0xff };
+    static const uint8_t pal[4] = { 0x00, 0x13, 0x15, 0x17 };
+    VGAState *s = vga_new();
+
+    /* Mode 4 (IBM VGA BIOS parameter table): odd/even at B8000h, CGA
+     * banks, 2-bpp shift register interleave. */
+    out(s, VGA_MIS_W, 0x63);
+    seq(s, VGA_SEQ_CLOCK_MODE, 0x09);
+    seq(s, VGA_SEQ_PLANE_WRITE, 0x03);
+    seq(s, VGA_SEQ_MEMORY_MODE, 0x02);
+    gfx(s, VGA_GFX_MODE, 0x30);
+    gfx(s, VGA_GFX_MISC, 0x0f);
+    gfx(s, VGA_GFX_BIT_MASK, 0xff);
+    crt(s, VGA_CRTC_V_SYNC_END, 0x00);
+    for (int i = 0; i < VGA_CRTC_NR; i++) {
+        crt(s, i, crtc[i]);
+    }
+    for (int i = 0; i < 4; i++) {
+        att(s, i, pal[i]);
+    }
+    att(s, VGA_ATC_MODE, 0x01);
+    att(s, VGA_ATC_PLANE_ENABLE, 0x03);
+    vga_ioport_read(s, VGA_IS1_RC);
+    out(s, VGA_ATT_W, VGA_AR_ENABLE_DISPLAY);
+    for (int i = 0; i < 64; i++) {
+        dac(s, i, i, 63 - i, (i * 5) & 63);
+    }
+    /* CGA layout: even lines from B8000h, odd lines from BA000h. */
+    for (int y = 0; y < 200; y++) {
+        for (int b = 0; b < 80; b++) {
+            vga_mem_writeb(s, 0x18000 + (y & 1) * 0x2000 + (y / 2) * 80 + b,
+                           (uint8_t)(y * 7 + b * 13));
+        }
+    }
+    vga_update_display(s);
+    g_assert_cmpint(console_surface(s->con)->width, ==, 320);
+    g_assert_cmpint(console_surface(s->con)->height, ==, 200);
+    for (int y = 0; y < 200; y++) {
+        for (int x = 0; x < 320; x++) {
+            uint8_t v = (uint8_t)(y * 7 + (x / 4) * 13);
+            int d = pal[(v >> (6 - 2 * (x & 3))) & 3];
+            g_assert_cmphex(pixel(s, x, y), ==, rgb6(d, 63 - d, (d * 5) & 63));
+        }
+    }
+    vga_free(s);
+}
+
+static void test_text_40_columns(void)
+{
+    VGAState *s = vga_new();
+
+    set_text_mode(s);
+    seq(s, VGA_SEQ_CLOCK_MODE, 0x08);       /* 9 dots, dot clock / 2 */
+    crt(s, VGA_CRTC_V_SYNC_END, 0x0e);      /* unprotect CR0-CR7 */
+    crt(s, 0x01, 0x27);
+    crt(s, VGA_CRTC_OFFSET, 0x14);
+    crt(s, VGA_CRTC_CURSOR_START, 0x20);
+    vga_mem_writeb(s, 0x18000 + (1 * 40 + 3) * 2, 'W');
+    vga_mem_writeb(s, 0x18000 + (1 * 40 + 3) * 2 + 1, 0x2e);
+    vga_update_display(s);
+    g_assert_cmpint(console_surface(s->con)->width, ==, 720);
+    g_assert_cmpint(console_surface(s->con)->height, ==, 400);
+    for (int l = 0; l < 16; l++) {
+        uint8_t bits = glyph('W', l);
+        for (int x = 0; x < 9; x++) {
+            uint32_t want = x < 8 && (bits & (0x80 >> x)) ? ega(14) : ega(2);
+            g_assert_cmphex(pixel(s, 3 * 18 + 2 * x, 16 + l), ==, want);
+            g_assert_cmphex(pixel(s, 3 * 18 + 2 * x + 1, 16 + l), ==, want);
+        }
+    }
+    vga_free(s);
+}
+
 /* --- registers --------------------------------------------------------------- */
 
 static void test_dac(void)
@@ -991,6 +1069,8 @@ int main(int argc, char **argv)
     g_test_add_func("/vga/odd-even-chain4", test_oddeven_chain4);
     g_test_add_func("/vga/planar-16", test_planar_16);
     g_test_add_func("/vga/chain4-256", test_chain4_256);
+    g_test_add_func("/vga/cga-320x200x4", test_cga_320x200x4);
+    g_test_add_func("/vga/text-40-columns", test_text_40_columns);
     g_test_add_func("/vga/dac", test_dac);
     g_test_add_func("/vga/attribute-flip-flop", test_attribute_flip_flop);
     g_test_add_func("/vga/crtc", test_crtc);
