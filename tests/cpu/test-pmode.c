@@ -17,6 +17,7 @@
 #define GDT 0x8100
 #define TSS 0x8200
 #define IDT 0x8400
+#define TSS2 0x8300
 #define HANDLER 0x7100
 
 static MemoryRegion ram_mr, mem_root, io_root;
@@ -86,16 +87,21 @@ static void idt_gate(unsigned vec, uint32_t off, uint16_t sel, uint8_t type)
  * 28 a 32-bit TSS. */
 static void build_gdt(void)
 {
-    uint8_t gdtr[6] = { 0x2f, 0, GDT & 0xff, GDT >> 8, 0, 0 };
+    uint8_t gdtr[6] = { 0x37, 0, GDT & 0xff, GDT >> 8, 0, 0 };
 
     put(GDTR, gdtr, sizeof(gdtr));
     gdt_entry(0x08, 0x0000ffff, 0x00cf9a00);
     gdt_entry(0x10, 0x0000ffff, 0x00cf9200);
     gdt_entry(0x18, 0x0000ffff, 0x00cffa00);
     gdt_entry(0x20, 0x0000ffff, 0x00cff200);
-    gdt_entry(0x28, (TSS << 16) | 0x67, 0x00008900);
+    gdt_entry(0x28, (TSS << 16) | 0x80, 0x00008900);
+    gdt_entry(0x30, (TSS2 << 16) | 0x67, 0x00008900);
     put32(TSS + 4, 0x9000);     /* ESP0 */
     put32(TSS + 8, 0x10);       /* SS0 */
+    /* I/O permission bitmap at 68h: port 81h denied, the rest of the
+     * first 16 bytes allowed. */
+    put32(TSS + 0x64, 0x68 << 16);
+    put32(TSS + 0x68 + 0x10, 0x0002);
 }
 
 static void flat(SegmentCache *sc, uint16_t sel, unsigned type, unsigned dpl)
@@ -116,7 +122,7 @@ static void prot_mode(void)
     build_gdt();
     cpu.cr[0] |= CR0_PE;
     cpu.gdt.base = GDT;
-    cpu.gdt.limit = 0x2f;
+    cpu.gdt.limit = 0x37;
     cpu.idt.base = IDT;
     cpu.idt.limit = 0x7ff;
     flat(&cpu.segs[R_CS], 0x08, 0xb, 0);
@@ -304,7 +310,7 @@ static void test_real_to_prot(void)
     g_assert_cmphex(cpu.segs[R_CS].limit, ==, 0xffffffff);
     g_assert_cmphex(cpu.segs[R_DS].selector, ==, 0x10);
     g_assert_cmphex(cpu.regs[R_ESP], ==, 0x9000);
-    g_assert_cmphex(cpu.regs[R_EAX], ==, (uint32_t)((GDT << 16) | 0x2f));
+    g_assert_cmphex(cpu.regs[R_EAX], ==, (uint32_t)((GDT << 16) | 0x37));
     g_assert_cmphex(cpu.rip, ==, CODE + sizeof(code));
     /* The accessed bit of the loaded descriptors was set. */
     g_assert_true(get32(GDT + 0x08 + 4) & 0x100);
@@ -392,6 +398,109 @@ static void test_int_gate_dpl(void)
     idt_gate(EXCP_GP, HANDLER, 0x08, 0x8e);
     g_assert_cmpint(run(), ==, X86_EXIT_HALTED);
     g_assert_cmphex(cpu.regs[R_EAX], ==, 0x80 * 8 + 2);
+}
+
+static void test_task_switch(void)
+{
+    static const uint8_t code[] = {
+        0x66, 0xb8, 0x28, 0x00,             /* mov ax,28h */
+        0x0f, 0x00, 0xd8,                   /* ltr ax */
+        0xea, 0, 0, 0, 0, 0x30, 0x00,       /* 7007: jmp 30h:0 (TSS) */
+    };
+    static const uint8_t task[] = { 0xf4 };
+
+    prot_mode();
+    put(CODE, code, sizeof(code));
+    put(0x7200, task, sizeof(task));
+    put32(TSS2 + 0x20, 0x7200);             /* EIP */
+    put32(TSS2 + 0x24, 0x2);                /* EFLAGS */
+    put32(TSS2 + 0x28, 0x1234);             /* EAX */
+    put32(TSS2 + 0x38, 0x9800);             /* ESP */
+    put32(TSS2 + 0x48, 0x10);               /* ES */
+    put32(TSS2 + 0x4c, 0x08);               /* CS */
+    put32(TSS2 + 0x50, 0x10);               /* SS */
+    put32(TSS2 + 0x54, 0x10);               /* DS */
+    cpu.regs[R_EBX] = 0x5678;
+    g_assert_cmpint(run(), ==, X86_EXIT_HALTED);
+    g_assert_cmphex(cpu.tr.selector, ==, 0x30);
+    g_assert_cmphex(cpu.regs[R_EAX], ==, 0x1234);
+    g_assert_cmphex(cpu.regs[R_ESP], ==, 0x9800);
+    g_assert_cmphex(cpu.rip, ==, 0x7201);
+    g_assert_true(cpu.cr[0] & CR0_TS);
+    /* The old task saved EIP after the JMP and EBX; busy bits moved. */
+    g_assert_cmphex(get32(TSS + 0x20), ==, 0x700e);
+    g_assert_cmphex(get32(TSS + 0x34), ==, 0x5678);
+    g_assert_cmphex((get32(GDT + 0x28 + 4) >> 8) & 0xf, ==, 0x9);
+    g_assert_cmphex((get32(GDT + 0x30 + 4) >> 8) & 0xf, ==, 0xb);
+}
+
+static void test_io_bitmap(void)
+{
+    static const uint8_t code[] = {
+        0x66, 0xb8, 0x28, 0x00, 0x0f, 0x00, 0xd8,
+        0x6a, 0x23, 0x68, 0x00, 0xa0, 0x00, 0x00, 0x9c, 0x6a, 0x1b,
+        0x68, 0x20, 0x70, 0x00, 0x00, 0xcf,
+    };
+    static const uint8_t user[] = {
+        0xb0, 0x00,                 /* mov al,0 */
+        0xe4, 0x80,                 /* in al,80h: allowed */
+        0x88, 0xc3,                 /* mov bl,al */
+        0xe4, 0x81,                 /* in al,81h: #GP(0) */
+        0xf4,
+    };
+    static const uint8_t handler[] = { 0x58, 0x5a, 0xf4 };  /* pop eax, edx */
+
+    prot_mode();
+    put(CODE, code, sizeof(code));
+    put(0x7020, user, sizeof(user));
+    put(HANDLER, handler, sizeof(handler));
+    idt_gate(EXCP_GP, HANDLER, 0x08, 0x8e);
+    cpu.regs[R_EBX] = 0;
+    g_assert_cmpint(run(), ==, X86_EXIT_HALTED);
+    g_assert_cmphex(cpu.regs[R_EBX] & 0xff, ==, 0xff);
+    g_assert_cmphex(cpu.regs[R_EAX], ==, 0);
+    g_assert_cmphex(cpu.regs[R_EDX], ==, 0x7026);
+}
+
+static void test_vm86_int(void)
+{
+    /* IRET to virtual-8086 mode (IOPL 0); INT 21h there is #GP(0) in
+     * ring 0, with the V86 data segments pushed and then zeroed. */
+    static const uint8_t code[] = {
+        0x66, 0xb8, 0x28, 0x00, 0x0f, 0x00, 0xd8,       /* ltr 28h */
+        0x6a, 0x00,                         /* push gs = 0 */
+        0x6a, 0x00,                         /* push fs = 0 */
+        0x6a, 0x00,                         /* push ds = 0 */
+        0x68, 0x34, 0x12, 0x00, 0x00,       /* push es = 1234h */
+        0x68, 0x00, 0x05, 0x00, 0x00,       /* push ss = 0500h */
+        0x68, 0x00, 0x01, 0x00, 0x00,       /* push esp = 0100h */
+        0x68, 0x02, 0x00, 0x02, 0x00,       /* push eflags = VM | 2 */
+        0x68, 0x00, 0x0a, 0x00, 0x00,       /* push cs = 0a00h */
+        0x68, 0x00, 0x00, 0x00, 0x00,       /* push eip = 0 */
+        0xcf,                               /* iret */
+    };
+    static const uint8_t v86[] = { 0xcd, 0x21 };         /* int 21h */
+    static const uint8_t handler[] = {
+        0x58,                       /* pop eax: error code */
+        0x8b, 0x5c, 0x24, 0x04,     /* mov ebx,[esp+4]: CS */
+        0x8b, 0x4c, 0x24, 0x14,     /* mov ecx,[esp+20]: ES */
+        0x8b, 0x54, 0x24, 0x08,     /* mov edx,[esp+8]: EFLAGS */
+        0xf4,
+    };
+
+    prot_mode();
+    put(CODE, code, sizeof(code));
+    put(0xa000, v86, sizeof(v86));
+    put(HANDLER, handler, sizeof(handler));
+    idt_gate(EXCP_GP, HANDLER, 0x08, 0x8e);
+    g_assert_cmpint(run(), ==, X86_EXIT_HALTED);
+    g_assert_cmphex(cpu.regs[R_EAX], ==, 0);
+    g_assert_cmphex(cpu.regs[R_EBX], ==, 0x0a00);
+    g_assert_cmphex(cpu.regs[R_ECX], ==, 0x1234);
+    g_assert_true(cpu.regs[R_EDX] & VM_MASK);
+    g_assert_false(cpu.rflags & VM_MASK);
+    g_assert_cmphex(cpu.segs[R_ES].selector, ==, 0);
+    g_assert_cmphex(cpu.regs[R_ESP], ==, 0x9000 - 40 + 4);
 }
 
 static void test_triple_fault(void)
@@ -512,6 +621,9 @@ int main(int argc, char **argv)
     g_test_add_func("/cpu/pmode/int-gate-dpl", test_int_gate_dpl);
     g_test_add_func("/cpu/pmode/double-fault", test_double_fault);
     g_test_add_func("/cpu/pmode/triple-fault", test_triple_fault);
+    g_test_add_func("/cpu/pmode/task-switch", test_task_switch);
+    g_test_add_func("/cpu/pmode/io-bitmap", test_io_bitmap);
+    g_test_add_func("/cpu/vm86/int-gp", test_vm86_int);
     g_test_add_func("/cpu/paging/not-present", test_paging_fault);
     g_test_add_func("/cpu/paging/wp", test_user_write_fault);
     g_test_add_func("/cpu/speed", test_speed);
