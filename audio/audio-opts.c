@@ -6,7 +6,7 @@
  *   timer-period=US       the stream's tick in microseconds (default
  *                         10000; 1000..1000000)
  *   out.frequency=HZ      the output stream's rate (default: the first
- *                         voice's rate for wav/none, 44100 for sdl)
+ *                         voice's rate)
  *   out.channels=1|2      the output stream's channel count
  *   out.format=s16        the only stream format
  *   in.frequency, in.channels, in.format   accepted for QEMU scripts;

@@ -25,8 +25,8 @@ typedef struct AudioDriver {
     void (*stop)(AudioBackend *be);
     /* Process exit: flush and close. Optional. */
     void (*fini)(AudioBackend *be);
-    /* A driver with its own fixed rate (sdl) sets this; the others
-     * take the rate and channels of the first voice that plays. */
+    /* A driver with a fixed stream format sets this; otherwise the
+     * stream takes the rate and channels of the first voice that plays. */
     bool fixed_format;
 } AudioDriver;
 

@@ -8,8 +8,10 @@
  * host device runs slower than the virtual clock) new frames are dropped.
  * Neither case changes what the guest sees.
  *
- * The stream is 44100 Hz stereo unless out.frequency/out.channels say
- * otherwise; SDL converts to whatever the host device wants.
+ * The stream takes the rate and channels of the first voice that plays
+ * (or out.frequency/out.channels), and SDL converts to whatever the host
+ * device wants: its resampler is better than the core's sample-and-hold,
+ * which then only serves voices at other rates.
  */
 #include "audio_int.h"
 #include <SDL.h>
@@ -114,5 +116,4 @@ const AudioDriver audio_sdl_driver = {
     .start = sdl_start,
     .write = sdl_write,
     .fini = sdl_fini,
-    .fixed_format = true,
 };

@@ -19,7 +19,8 @@
 #define SECONDS         5
 #endif
 #define SB              0x220
-#define BUF             0x20000         /* even page: word channels ignore bit 0 */
+/* An even page: word channels ignore the page register's bit 0. */
+#define BUF             0x20000
 #define RATE            44100
 #define BLOCK_SAMPLES   (RATE / 10 * 2)         /* 0.1 s, L and R */
 #define IRQ5_VECTOR     (0x08 + 5)
