@@ -492,6 +492,7 @@ typedef struct CheckState {
     uint32_t *refs;             /* computed refcount per cluster */
     uint64_t nb_clusters;
     uint64_t highest;           /* highest used cluster + 1 */
+    uint64_t next_contiguous;   /* where the next data cluster should be */
 } CheckState;
 
 static void check_ref(CheckState *c, uint64_t offset, uint64_t size)
@@ -556,14 +557,20 @@ static void check_l1_tree(CheckState *c, uint64_t l1_offset,
                 qcow2_compressed_range(s, e, &start, &bytes);
                 check_ref(c, start, bytes);
                 if (active) {
+                    /* Fragmented by nature, as qemu-img counts them. */
                     c->res->allocated_clusters++;
                     c->res->compressed_clusters++;
+                    c->res->fragmented_clusters++;
                 }
                 continue;
             }
             host = e & L2E_OFFSET_MASK;
             if (active && host) {
                 c->res->allocated_clusters++;
+                if (c->next_contiguous && host != c->next_contiguous) {
+                    c->res->fragmented_clusters++;
+                }
+                c->next_contiguous = host + s->cluster_size;
             }
             if (!host) {
                 continue;

@@ -540,14 +540,20 @@ static int img_check(int argc, char **argv)
         printf("{\n    \"image-end-offset\": %" PRId64 ",\n"
                "    \"total-clusters\": %" PRIu64 ",\n",
                r.image_end_offset, r.total_clusters);
+        printf("    \"check-errors\": %d,\n", r.check_errors);
+        /* qemu-img leaves out the counts that are zero. */
         if (r.allocated_clusters) {
-            printf("    \"allocated-clusters\": %" PRIu64 ",\n"
-                   "    \"fragmented-clusters\": %" PRIu64 ",\n"
-                   "    \"compressed-clusters\": %" PRIu64 ",\n",
-                   r.allocated_clusters, r.fragmented_clusters,
+            printf("    \"allocated-clusters\": %" PRIu64 ",\n",
+                   r.allocated_clusters);
+        }
+        if (r.fragmented_clusters) {
+            printf("    \"fragmented-clusters\": %" PRIu64 ",\n",
+                   r.fragmented_clusters);
+        }
+        if (r.compressed_clusters) {
+            printf("    \"compressed-clusters\": %" PRIu64 ",\n",
                    r.compressed_clusters);
         }
-        printf("    \"check-errors\": %d,\n", r.check_errors);
         if (r.leaks) {
             printf("    \"leaks\": %d,\n", r.leaks);
         }
