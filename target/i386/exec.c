@@ -259,9 +259,12 @@ static bool take_interrupt(X86CPU *cpu)
     X86Soft *s = x86_soft(cpu);
     uint32_t req = __atomic_load_n(&cpu->interrupt_request, __ATOMIC_ACQUIRE);
 
-    if (req & CPU_INTERRUPT_NMI) {
+    if ((req & CPU_INTERRUPT_NMI) && !s->nmi_blocked) {
+        /* SDM 3A "NMI Handling While Processing an NMI": further NMIs
+         * wait for the next IRET. */
         __atomic_fetch_and(&cpu->interrupt_request, ~CPU_INTERRUPT_NMI,
                            __ATOMIC_ACQ_REL);
+        s->nmi_blocked = true;
         cpu->halted = false;
         s->eip_start = eip32(cpu);
         s->esp_start = (uint32_t)cpu->regs[R_ESP];

@@ -156,6 +156,7 @@ typedef struct X86Soft {
     int excp_depth;         /* for double / triple fault */
     int last_excp;
     bool inhibit_irq;       /* STI / MOV SS shadow for one instruction */
+    bool nmi_blocked;       /* from NMI delivery to the next IRET */
     bool inhibit_next;
     bool shutdown;
     bool halt_request;

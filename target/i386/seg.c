@@ -645,6 +645,7 @@ void x86_iret(X86CPU *cpu, unsigned opsize)
     uint32_t sp = (uint32_t)cpu->regs[R_ESP];
     uint32_t eip, csel, fl, cur = x86_eflags(cpu);
 
+    x86_soft(cpu)->nmi_blocked = false;
     if (!x86_pe(cpu)) {
         eip = stk_ld(cpu, &ss, &sp, opsize);
         csel = stk_ld(cpu, &ss, &sp, opsize) & 0xffff;
