@@ -5,6 +5,8 @@
  * no leak"); reads are compared with a reference copy kept in memory.
  */
 #include "block/block_int.h"
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char *tmpdir;
@@ -539,6 +541,114 @@ static void test_fuzz(void)
     g_free(bad);
 }
 
+/* kill -9 in the middle of allocating writes: every write flushed before
+ * the kill reads back, and the image has at worst leaks (check exit 0 or
+ * 3 from qemu-img, which -r leaks would repair). */
+static void test_crash_consistency(void)
+{
+    char *path = tmp_path("crash.qcow2");
+    uint32_t cs = 4096;
+    int fds[2];
+    pid_t pid;
+    uint32_t done = 0, n;
+    BlockDriverState *bs;
+    uint8_t *buf = g_malloc(cs);
+
+    create_qcow2(path, 8 * MiB, cs, 3, NULL, NULL);
+    g_assert_cmpint(pipe(fds), ==, 0);
+    pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        close(fds[0]);
+        bs = open_rw(path);
+        for (uint32_t i = 0; i < 2048; i++) {
+            /* Scattered clusters, so L2 tables are allocated too. */
+            uint64_t off = (uint64_t)((i * 1031) % 2048) * cs;
+
+            memset(buf, (i % 250) + 1, cs);
+            if (bdrv_pwrite(bs, off, buf, cs) < 0 || bdrv_flush(bs) < 0) {
+                _exit(1);
+            }
+            if (write(fds[1], &i, sizeof(i)) != sizeof(i)) {
+                _exit(1);
+            }
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    while (done < 40 && read(fds[0], &n, sizeof(n)) == sizeof(n)) {
+        done = n + 1;
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    /* Writes reported after our last read may have landed too. */
+    close(fds[0]);
+
+    bs = open_rw(path);
+    for (uint32_t i = 0; i < done; i++) {
+        uint64_t off = (uint64_t)((i * 1031) % 2048) * cs;
+
+        g_assert_cmpint(bdrv_pread(bs, off, buf, cs), ==, 0);
+        g_assert_cmpint(buf[0], ==, (i % 250) + 1);
+        g_assert_cmpint(buf[cs - 1], ==, (i % 250) + 1);
+    }
+    {
+        BdrvCheckResult res;
+        g_assert_cmpint(bs->drv->check(bs, &res, 0), ==, 0);
+        g_assert_cmpint(res.corruptions, ==, 0);
+    }
+    bdrv_close(bs);
+    unlink(path);
+    g_free(path);
+    g_free(buf);
+}
+
+/* A dirty image (lazy refcounts, or a crash) gets its refcounts rebuilt
+ * when opened read-write, and the dirty bit cleared. */
+static void test_dirty_repair(void)
+{
+    char *path = tmp_path("dirty.qcow2");
+    uint8_t buf[4096] = { 1 };
+    BlockDriverState *bs;
+    BdrvCheckResult res;
+    FILE *f;
+    uint8_t hdr[104], two[2] = { 0, 1 };
+    uint64_t rb;
+
+    create_qcow2(path, 1 * MiB, 4096, 3, NULL, NULL);
+    bs = open_rw(path);
+    g_assert_cmpint(bdrv_pwrite(bs, 0, buf, sizeof(buf)), ==, 0);
+    bdrv_close(bs);
+    /* A leaked cluster (refcount 1, nothing uses it) and the dirty bit. */
+    f = fopen(path, "r+b");
+    g_assert_nonnull(f);
+    g_assert_cmpint(fread(hdr, 1, sizeof(hdr), f), ==, sizeof(hdr));
+    fseek(f, 4096, SEEK_SET);       /* refcount table, entry 0 */
+    g_assert_cmpint(fread(buf, 1, 8, f), ==, 8);
+    rb = ((uint64_t)buf[4] << 24) | (buf[5] << 16) | (buf[6] << 8) | buf[7];
+    fseek(f, rb + 2 * 40, SEEK_SET);
+    fwrite(two, 1, 2, f);
+    fseek(f, 41 * 4096 - 1, SEEK_SET);     /* the file covers it */
+    fwrite(two, 1, 1, f);
+    fseek(f, 79, SEEK_SET);
+    hdr[79] |= 1;
+    fwrite(&hdr[79], 1, 1, f);
+    fclose(f);
+
+    bs = bdrv_open(path, NULL, 0, NULL);
+    g_assert_nonnull(bs);
+    g_assert_cmpint(bs->drv->check(bs, &res, 0), ==, 0);
+    g_assert_cmpint(res.leaks, ==, 1);
+    bdrv_close(bs);
+    bs = open_rw(path);
+    g_assert_cmpint(bs->drv->check(bs, &res, 0), ==, 0);
+    g_assert_cmpint(res.leaks + res.corruptions, ==, 0);
+    bdrv_close(bs);
+    assert_qemu_check(path);
+    unlink(path);
+    g_free(path);
+}
+
 static void test_raw(void)
 {
     char *path = tmp_path("r.raw");
@@ -582,6 +692,9 @@ int main(int argc, char **argv)
     g_test_add_func("/block/locking", test_locking);
     g_test_add_func("/block/qcow2/corrupt-headers", test_corrupt_headers);
     g_test_add_func("/block/qcow2/fuzz", test_fuzz);
+    g_test_add_func("/block/qcow2/crash-consistency",
+                    test_crash_consistency);
+    g_test_add_func("/block/qcow2/dirty-repair", test_dirty_repair);
     ret = g_test_run();
     rmdir(tmpdir);
     return ret;
