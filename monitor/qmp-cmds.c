@@ -18,6 +18,7 @@
 #include "softmmu/runstate.h"
 #include "softmmu/timer.h"
 #include "target/i386/cpu.h"
+#include "ui/console.h"
 #include <unistd.h>
 
 json_t *qmp_version_json(void);
@@ -138,11 +139,11 @@ static json_t *cmd_query_cpus_fast(Monitor *mon, json_t *args, Error **errp)
         /* thread-id: pcemu does not record vCPU thread ids yet; the
          * process id stands in (QEMU's -accel qtest does the same). */
         json_array_append_new(list, json_pack(
-            "{s:i,s:s,s:i,s:{s:i,s:i,s:i,s:i},s:s}",
+            "{s:i,s:s,s:i,s:{s:i,s:i,s:i},s:s}",
             "cpu-index", (int)i, "qom-path", path,
             "thread-id", (int)getpid(),
             "props", "core-id", 0, "thread-id", 0, "socket-id",
-            (int)socket, "node-id", 0,
+            (int)socket,
             "target", "x86_64"));
         g_free(path);
     }
@@ -288,13 +289,12 @@ bool qmp_screendump(const char *file, const char *format, Error **errp)
                    format);
         return false;
     }
-    if (!screendump_fn) {
-        /* QEMU's words, and why. */
-        error_setg(errp, "There is no console to take a screendump from "
-                   "(no display device)");
-        return false;
+    if (screendump_fn) {
+        return screendump_fn(file, format, screendump_opaque, errp);
     }
-    return screendump_fn(file, format, screendump_opaque, errp);
+    /* The display layer's active console (ui/console.h): it reports
+     * "no display device" itself under -vga none. */
+    return ui_screendump(file, format, errp);
 }
 
 static json_t *cmd_screendump(Monitor *mon, json_t *args, Error **errp)
