@@ -447,8 +447,17 @@ void qmp_event_send(const char *name, json_t *data)
 static void runstate_event(const char *event, bool guest, ShutdownCause cause,
                            void *opaque)
 {
+    static bool exiting;
     json_t *data = NULL;
 
+    /* A SHUTDOWN that ends the process is the last event, as in QEMU,
+     * which stops the vCPUs at exit without a STOP event. */
+    if (exiting) {
+        return;
+    }
+    if (!strcmp(event, "SHUTDOWN") && !(guest && runstate_no_shutdown)) {
+        exiting = true;
+    }
     if (!strcmp(event, "SHUTDOWN") || !strcmp(event, "RESET")) {
         data = json_pack("{s:b,s:s}", "guest", guest,
                          "reason", shutdown_cause_name(cause));
