@@ -6,6 +6,7 @@
  * fewer.
  */
 #include "ui/console.h"
+#include "monitor/monitor.h"
 #include <unistd.h>
 #include <zlib.h>
 
@@ -140,4 +141,16 @@ bool ui_screendump(const char *path, const char *format, Error **errp)
     console_hw_invalidate(con);
     console_hw_update(con);
     return ui_surface_write(console_surface(con), path, format, errp);
+}
+
+/* QMP/HMP `screendump`: the monitor calls this once a display exists. */
+static bool screendump_monitor_hook(const char *filename, const char *format,
+                                    void *opaque, Error **errp)
+{
+    return ui_screendump(filename, format, errp);
+}
+
+void ui_screendump_register(void)
+{
+    monitor_set_screendump_handler(screendump_monitor_hook, NULL);
 }

