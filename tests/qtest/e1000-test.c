@@ -896,6 +896,66 @@ static void test_tap(void)
     qtest_quit(s);
 }
 
+/* A frame longer than one buffer spans descriptors (BSIZE 256): EOP only
+ * on the last; without LPE a frame over 1522 bytes is dropped. */
+static void test_rx_multi_desc(void)
+{
+    Wire w = wire_start();
+    QTestState *s = w.qts;
+    uint8_t frame[600], got[600], big[2000];
+
+    rx_setup(s, RCTL_EN | RCTL_SECRC | 3u << 16);   /* BSIZE 256 */
+    for (unsigned i = 0; i < sizeof(frame); i++) {
+        frame[i] = i * 3 + 1;
+    }
+    memcpy(frame, nic_mac, 6);
+    sendto(w.sock, frame, sizeof(frame), 0,
+           (struct sockaddr *)&w.nic_addr, sizeof(w.nic_addr));
+    g_assert_true(wait_rdh(s, 0, 2000));
+    for (int i = 0; i < 200 && rd(s, RDH) != 3; i++) {
+        g_usleep(1000);
+    }
+    g_assert_cmpuint(rd(s, RDH), ==, 3);
+    for (int i = 0; i < 3; i++) {
+        uint64_t hi = qtest_readq(s, RX_RING + i * 16 + 8);
+        g_assert_cmpuint(hi & 0xffff, ==, i < 2 ? 256 : 88);
+        g_assert_cmphex((hi >> 32) & 3, ==, i < 2 ? 1 : 3);     /* DD, EOP */
+        qtest_memread(s, RX_BUF + i * 2048, got + i * 256,
+                      i < 2 ? 256 : 88);
+    }
+    g_assert_cmpmem(got, sizeof(frame), frame, sizeof(frame));
+
+    memset(big, 0x11, sizeof(big));
+    memcpy(big, nic_mac, 6);
+    sendto(w.sock, big, sizeof(big), 0, (struct sockaddr *)&w.nic_addr,
+           sizeof(w.nic_addr));
+    g_assert_false(wait_rdh(s, 3, 200));
+    wire_stop(&w);
+}
+
+/* ITR: a second interrupt within ITR x 256 ns of the first waits for
+ * the virtual clock. */
+static void test_itr(void)
+{
+    QTestState *s = qtest_initf("-device e1000,addr=%02x.0", NIC_SLOT);
+
+    nic_pci_setup(s);
+    qtest_irq_intercept_in(s, "ioapic");
+    wr(s, ITR, 1000);                   /* 256 us */
+    wr(s, IMS, ICR_TXDW);
+    wr(s, ICS, ICR_TXDW);
+    g_assert_true(qtest_get_irq(s, NIC_GSI));
+    rd(s, ICR);
+    g_assert_false(qtest_get_irq(s, NIC_GSI));
+    wr(s, ICS, ICR_TXDW);
+    g_assert_false(qtest_get_irq(s, NIC_GSI));
+    qtest_clock_step(s, 200 * 1000);
+    g_assert_false(qtest_get_irq(s, NIC_GSI));
+    qtest_clock_step(s, 60 * 1000);
+    g_assert_true(qtest_get_irq(s, NIC_GSI));
+    qtest_quit(s);
+}
+
 static void test_nic_shorthands(void)
 {
     QTestState *s = qtest_initf("-nic user,model=e1000,mac=52:54:00:00:00:07");
@@ -931,6 +991,8 @@ int main(int argc, char **argv)
     g_test_add_func("/e1000/tx", test_tx);
     g_test_add_func("/e1000/rx-irq", test_rx_irq);
     g_test_add_func("/e1000/rx-backpressure", test_rx_backpressure);
+    g_test_add_func("/e1000/rx-multi-desc", test_rx_multi_desc);
+    g_test_add_func("/e1000/itr", test_itr);
     g_test_add_func("/e1000/tx-csum-offload", test_tx_csum_offload);
     g_test_add_func("/e1000/tx-tso", test_tx_tso);
     g_test_add_func("/e1000/fuzz", test_fuzz);
