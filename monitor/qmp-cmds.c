@@ -119,6 +119,14 @@ static json_t *cmd_query_commands(Monitor *mon, json_t *args, Error **errp)
     return list;
 }
 
+static json_t *cmd_query_events(Monitor *mon, json_t *args, Error **errp)
+{
+    /* Every event pcemu emits (monitor/qmp.c's runstate hook). */
+    return json_pack("[{s:s},{s:s},{s:s},{s:s},{s:s}]", "name", "SHUTDOWN",
+                     "name", "POWERDOWN", "name", "RESET", "name", "STOP",
+                     "name", "RESUME");
+}
+
 static json_t *cmd_query_name(Monitor *mon, json_t *args, Error **errp)
 {
     const char *name = current_machine->cfg.name;
@@ -761,6 +769,7 @@ const QmpCommand qmp_commands[] = {
     { "query-version", cmd_query_version },
     { "query-commands", cmd_query_commands },
     { "query-name", cmd_query_name },
+    { "query-events", cmd_query_events },
     { "query-cpus-fast", cmd_query_cpus_fast },
     { "query-kvm", cmd_query_kvm },
     { "query-machines", cmd_query_machines,
