@@ -20,6 +20,7 @@
 #include "pcemu/opts.h"
 #include "softmmu/main-loop.h"
 #include "softmmu/runstate.h"
+#include "softmmu/drive.h"
 #include "block/block.h"
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -648,6 +649,7 @@ int pcemu_main(int argc, char **argv)
     c.machine.firmware_dirs = firmware_dirs(&c, argv[0]);
     /* Images open first: a missing or locked disk is the user's error,
      * reported before anything else starts. */
+    drive_add_defaults(c.nodefaults);
     if (!drive_init_all(&err)) {
         error_report_err(err);
         return 1;

@@ -7,6 +7,7 @@
 
 extern const DeviceType i440fx_type;
 extern const DeviceType piix3_type;
+extern const DeviceType piix3_ide_type;
 extern const DeviceType fw_cfg_io_type;
 extern const DeviceType piix4_pm_type;
 extern const DeviceType isa_serial_type;
@@ -30,6 +31,7 @@ extern const DeviceType vga_pci_type;
 const DeviceType *const device_types[] = {
     &i440fx_type,
     &piix3_type,
+    &piix3_ide_type,
     &fw_cfg_io_type,
     &piix4_pm_type,
     &isa_serial_type,

@@ -299,6 +299,7 @@ Machine *pc_machine_create(const MachineConfig *cfg, const AccelOps *accel,
     }
     if (!machine_create_device(m, "i440FX", NULL, errp) ||                     /* 00.0 */
         !(pc->piix3 = machine_create_device(m, "PIIX3", NULL, errp)) ||        /* 01.0 */
+        !machine_create_device(m, "piix3-ide", "addr=01.1", errp) ||          /* 01.1, IRQ14/15 */
         !(pc->pm = machine_create_device(m, "PIIX4_PM", "addr=01.3", errp))) {
         return NULL;
     }
