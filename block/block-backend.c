@@ -17,6 +17,7 @@ struct BlockBackend {
     bool wce;                   /* write cache enabled */
     bool no_flush;              /* cache=unsafe */
     bool medium_locked;
+    bool probed_raw;            /* raw by probing: guard block 0 */
     unsigned in_flight;         /* requests whose callback has not run */
     const BlockDevOps *dev_ops;
     void *dev_opaque;
@@ -195,6 +196,12 @@ int blk_preadv(BlockBackend *blk, int64_t offset, const struct iovec *iov,
 int blk_pwritev(BlockBackend *blk, int64_t offset, const struct iovec *iov,
                 int iovcnt)
 {
+    /* A guest must not turn a probed raw image into a qcow2 one whose
+     * backing file then names any host file (QEMU restricts the same). */
+    if (blk->probed_raw && offset == 0 && iovcnt > 0 &&
+        iov[0].iov_len >= 4 && !memcmp(iov[0].iov_base, "QFI\xfb", 4)) {
+        return -EPERM;
+    }
     for (int i = 0; i < iovcnt; i++) {
         int ret = blk_check(blk, offset, iov[i].iov_len);
 
@@ -710,6 +717,15 @@ bool drive_init_all(Error **errp)
             if (!d->info.blk) {
                 error_prepend(errp, "-drive %s: ", d->info.id);
                 return false;
+            }
+            if (!d->format && !(flags & BLK_O_SNAPSHOT) &&
+                d->info.blk->bs->drv == &bdrv_raw) {
+                d->info.blk->probed_raw = true;
+                warn_report("Image format was not specified for '%s' and "
+                            "probing guessed raw: writes of a qcow2 header "
+                            "to sector 0 will be refused; specify "
+                            "format=raw to remove the restriction",
+                            d->file);
             }
         }
         blk_set_name(d->info.blk, d->info.id);

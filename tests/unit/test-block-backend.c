@@ -232,6 +232,28 @@ static void test_drive_options(void)
     g_free(opt);
 }
 
+static void test_probed_raw_guard(void)
+{
+    char *path = make_image("probed.raw", "raw", 64 * KiB);
+    char *opt = g_strdup_printf("file=%s,if=none,id=p0", path);
+    uint8_t buf[512] = { 'Q', 'F', 'I', 0xfb };
+    Error *err = NULL;
+    BlockBackend *blk;
+
+    g_assert_true(drive_parse(opt, &err));
+    g_assert_true(drive_init_all(&err));
+    blk = drive_get_by_id("p0")->blk;
+    /* A qcow2 header into sector 0 of a probed raw image: refused. */
+    g_assert_cmpint(blk_pwrite(blk, 0, buf, 512), ==, -EPERM);
+    g_assert_cmpint(blk_pwrite(blk, 512, buf, 512), ==, 0);
+    buf[0] = 0;
+    g_assert_cmpint(blk_pwrite(blk, 0, buf, 512), ==, 0);
+    drive_cleanup_all();
+    unlink(path);
+    g_free(path);
+    g_free(opt);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -244,6 +266,8 @@ int main(int argc, char **argv)
     g_test_add_func("/block-backend/snapshot-overlay", test_snapshot_overlay);
     g_test_add_func("/block-backend/empty-and-eject", test_empty_and_eject);
     g_test_add_func("/block-backend/drive-options", test_drive_options);
+    g_test_add_func("/block-backend/probed-raw-guard",
+                    test_probed_raw_guard);
     ret = g_test_run();
     rmdir(tmpdir);
     return ret;
