@@ -649,6 +649,46 @@ static void test_dirty_repair(void)
     g_free(path);
 }
 
+/* A refcount at its maximum (16 bits) can't be raised: the snapshot that
+ * would need it fails with a message, nothing crashes. */
+static void test_refcount_overflow(void)
+{
+    char *path = tmp_path("ovf.qcow2");
+    uint8_t buf[4096] = { 9 }, ff[2] = { 0xff, 0xff }, e[8];
+    QEMUSnapshotInfo sn = { 0 };
+    BlockDriverState *bs;
+    Error *err = NULL;
+    uint64_t rb;
+    FILE *f;
+
+    create_qcow2(path, 1 * MiB, 4096, 3, NULL, NULL);
+    bs = open_rw(path);
+    g_assert_cmpint(bdrv_pwrite(bs, 0, buf, sizeof(buf)), ==, 0);
+    bdrv_close(bs);
+    /* Clusters: 0 header, 1 refcount table, 2 block, 3 L1, 4 L2, 5 data. */
+    f = fopen(path, "r+b");
+    g_assert_nonnull(f);
+    fseek(f, 4096, SEEK_SET);
+    g_assert_cmpint(fread(e, 1, 8, f), ==, 8);
+    rb = ((uint64_t)e[4] << 24) | (e[5] << 16) | (e[6] << 8) | e[7];
+    fseek(f, rb + 2 * 5, SEEK_SET);
+    fwrite(ff, 1, 2, f);
+    fclose(f);
+
+    bs = open_rw(path);
+    strcpy(sn.name, "s");
+    g_assert_cmpint(bs->drv->snapshot_create(bs, &sn, &err), <, 0);
+    g_assert_nonnull(err);
+    error_free(err);
+    /* Reads still work. */
+    memset(buf, 0, sizeof(buf));
+    g_assert_cmpint(bdrv_pread(bs, 0, buf, sizeof(buf)), ==, 0);
+    g_assert_cmpint(buf[0], ==, 9);
+    bdrv_close(bs);
+    unlink(path);
+    g_free(path);
+}
+
 static void test_raw(void)
 {
     char *path = tmp_path("r.raw");
@@ -695,6 +735,8 @@ int main(int argc, char **argv)
     g_test_add_func("/block/qcow2/crash-consistency",
                     test_crash_consistency);
     g_test_add_func("/block/qcow2/dirty-repair", test_dirty_repair);
+    g_test_add_func("/block/qcow2/refcount-overflow",
+                    test_refcount_overflow);
     ret = g_test_run();
     rmdir(tmpdir);
     return ret;
