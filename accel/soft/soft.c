@@ -172,7 +172,9 @@ static void soft_apic_hook(void *opaque, APICSignal sig, int value)
                           __ATOMIC_SEQ_CST);
         break;
     case APIC_SIG_INIT:
+        /* A SIPI counts only after the INIT before it. */
         v->init_pending = true;
+        v->sipi_vector = -1;
         soft_exit_request(cpu);     /* an INIT to itself stops it now */
         break;
     case APIC_SIG_SIPI:
@@ -289,7 +291,6 @@ static void soft_cpu_events(SoftVCPU *v)
         cpu->a20_disabled = !soft.a20_enabled;
         __atomic_store_n(&cpu->interrupt_request, keep, __ATOMIC_SEQ_CST);
         v->wait_sipi = !bsp;
-        v->sipi_vector = -1;
         v->halt_wait = false;
         if (x86_cpu_flush_caches) {
             x86_cpu_flush_caches(cpu);

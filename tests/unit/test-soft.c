@@ -293,6 +293,16 @@ static void test_init_sipi(void)
     g_assert_true(wait_for(ap_ran, 5000));
     g_assert_cmphex(st.last_cs_base[1], ==, 0x9a000);
     g_assert_cmphex(mach.cpus[1]->segs[R_CS].selector, ==, 0x9a00);
+
+    /* INIT and SIPI back to back, before the vCPU thread looks (as
+     * SeaBIOS sends them): the SIPI must survive the INIT's handling. */
+    vm_stop(RUN_STATE_PAUSED);
+    apic_reg_write(apic, 0x300, 0xc500);
+    apic_reg_write(apic, 0x300, 0x4600 | 0x9b);
+    st.calls[1] = 0;
+    vm_start();
+    g_assert_true(wait_for(ap_ran, 5000));
+    g_assert_cmphex(st.last_cs_base[1], ==, 0x9b000);
 }
 
 static void test_reset(void)
