@@ -54,15 +54,6 @@
 #include "softmmu/timer.h"
 #include "target/i386/exec.h"
 
-/*
- * The interpreter may be missing from a build while target/i386 is
- * being written: weak references let the emulator link, and init says
- * what is missing instead of running nothing.
- */
-extern X86ExecExit x86_cpu_exec(X86CPU *cpu, uint64_t max_insns)
-    __attribute__((weak));
-extern void x86_cpu_flush_caches(X86CPU *cpu) __attribute__((weak));
-
 #define SOFT_SLICE_NS       (1000 * 1000)       /* 1 ms per slice at most */
 #define SOFT_HANDOFF_NS     (4 * 1000 * 1000)   /* main loop every 4 ms */
 #define SOFT_MIN_BUDGET     64
@@ -221,9 +212,7 @@ static void soft_update_a20(bool force)
     soft.a20_enabled = enabled;
     for (unsigned i = 0; i < soft.nr; i++) {
         soft.vcpus[i]->cpu->a20_disabled = !enabled;
-        if (x86_cpu_flush_caches) {
-            x86_cpu_flush_caches(soft.vcpus[i]->cpu);
-        }
+        x86_cpu_flush_caches(soft.vcpus[i]->cpu);
     }
 }
 
@@ -266,9 +255,7 @@ static void soft_cpu_reset(SoftVCPU *v)
     v->sipi_vector = -1;
     v->shutdown = false;
     v->halt_wait = false;
-    if (x86_cpu_flush_caches) {
-        x86_cpu_flush_caches(cpu);
-    }
+    x86_cpu_flush_caches(cpu);
 }
 
 /* INIT and SIPI, between slices ("Multiple-Processor Initialization
@@ -292,9 +279,7 @@ static void soft_cpu_events(SoftVCPU *v)
         __atomic_store_n(&cpu->interrupt_request, keep, __ATOMIC_SEQ_CST);
         v->wait_sipi = !bsp;
         v->halt_wait = false;
-        if (x86_cpu_flush_caches) {
-            x86_cpu_flush_caches(cpu);
-        }
+        x86_cpu_flush_caches(cpu);
     }
     if (v->sipi_vector >= 0) {
         if (v->wait_sipi) {
@@ -307,9 +292,7 @@ static void soft_cpu_events(SoftVCPU *v)
             cpu->halted = false;
             v->wait_sipi = false;
             v->halt_wait = false;
-            if (x86_cpu_flush_caches) {
-                x86_cpu_flush_caches(cpu);
-            }
+            x86_cpu_flush_caches(cpu);
         }
         v->sipi_vector = -1;
     }
@@ -522,11 +505,6 @@ static bool soft_init(const char *opts, Error **errp)
         if (!ok) {
             return false;
         }
-    }
-    if (!x86_cpu_exec) {
-        error_setg(errp, "-accel tcg: this build has no software CPU "
-                   "interpreter (target/i386); use -accel kvm");
-        return false;
     }
     memset(&soft, 0, sizeof(soft));
     soft.stop_requested = true;         /* vCPUs start paused */
