@@ -491,22 +491,35 @@ static void ide_rw_error(IDEDrive *d, bool is_read, int ret)
 
 static void ide_sector_read(IDEDrive *d);
 
+/* The shared end of a PIO block's I/O: on success the task file points
+ * at the last sector done and n sectors are counted off; false when the
+ * request was cancelled or failed (the error is already reported). */
+static bool ide_pio_block_done(IDEDrive *d, bool is_read, int ret,
+                               uint32_t *n)
+{
+    *n = d->io_sectors;
+    if (!ide_io_end(d)) {
+        return false;
+    }
+    if (ret < 0) {
+        ide_rw_error(d, is_read, ret);
+        return false;
+    }
+    ide_set_sector(d, d->lba + *n - 1);
+    d->lba += *n;
+    d->nsector_left -= *n;
+    d->status = ide_ready_status(d);
+    return true;
+}
+
 static void ide_sector_read_cb(void *opaque, int ret)
 {
     IDEDrive *d = opaque;
-    uint32_t n = d->io_sectors;
+    uint32_t n;
 
-    if (!ide_io_end(d)) {
+    if (!ide_pio_block_done(d, true, ret, &n)) {
         return;
     }
-    if (ret < 0) {
-        ide_rw_error(d, true, ret);
-        return;
-    }
-    ide_set_sector(d, d->lba + n - 1);
-    d->lba += n;
-    d->nsector_left -= n;
-    d->status = ide_ready_status(d);
     ide_transfer_start(d, n * ATA_SECTOR_SIZE, IDE_END_READ_SECTORS);
     ide_set_irq(d->ch);
 }
@@ -526,19 +539,11 @@ static void ide_sector_read(IDEDrive *d)
 static void ide_sector_write_cb(void *opaque, int ret)
 {
     IDEDrive *d = opaque;
-    uint32_t n = d->io_sectors;
+    uint32_t n;
 
-    if (!ide_io_end(d)) {
+    if (!ide_pio_block_done(d, false, ret, &n)) {
         return;
     }
-    if (ret < 0) {
-        ide_rw_error(d, false, ret);
-        return;
-    }
-    ide_set_sector(d, d->lba + n - 1);
-    d->lba += n;
-    d->nsector_left -= n;
-    d->status = ide_ready_status(d);
     if (d->nsector_left) {
         ide_transfer_start(d, MIN(d->nsector_left, d->req_sectors) *
                               ATA_SECTOR_SIZE, IDE_END_WRITE_SECTORS);
