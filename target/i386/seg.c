@@ -262,6 +262,24 @@ static uint32_t cache_limit(uint32_t lo, uint32_t hi)
     return (hi & DESC_G_MASK) ? (limit << 12) | 0xfff : limit;
 }
 
+/* A far JMP or CALL to a TSS or task gate (SDM 3A "Task Switching"): the
+ * checks both share, then the switch; reason is TS_JMP or TS_CALL. */
+static void far_task_switch(X86CPU *cpu, uint16_t sel, uint32_t lo,
+                            uint32_t hi, unsigned cpl, int reason,
+                            uint32_t next_eip)
+{
+    unsigned dpl = SEG_DPL(hi);
+
+    if (dpl < cpl || dpl < (sel & 3u)) {
+        x86_gp(cpu, sel & ~3u);
+    }
+    if (!(hi & DESC_P_MASK)) {
+        x86_raise(cpu, EXCP_NP, sel & ~3u);
+    }
+    x86_task_switch(cpu, SEG_TYPE(hi) == SYS_TASK ? lo >> 16 : sel, reason,
+                    -1, next_eip);
+}
+
 void x86_far_jump(X86CPU *cpu, uint16_t sel, uint32_t off,
                   uint32_t next_eip)
 {
@@ -294,14 +312,7 @@ void x86_far_jump(X86CPU *cpu, uint16_t sel, uint32_t off,
     case SYS_TSS16_AVAIL:
     case SYS_TSS32_AVAIL:
     case SYS_TASK:
-        if (dpl < cpl || dpl < (sel & 3u)) {
-            x86_gp(cpu, sel & ~3u);
-        }
-        if (!(hi & DESC_P_MASK)) {
-            x86_raise(cpu, EXCP_NP, sel & ~3u);
-        }
-        x86_task_switch(cpu, type == SYS_TASK ? lo >> 16 : sel, TS_JMP, -1,
-                        next_eip);
+        far_task_switch(cpu, sel, lo, hi, cpl, TS_JMP, next_eip);
         return;
     case SYS_CALL16:
     case SYS_CALL32: {
@@ -453,14 +464,7 @@ void x86_far_call(X86CPU *cpu, uint16_t sel, uint32_t off, unsigned opsize,
     case SYS_TSS16_AVAIL:
     case SYS_TSS32_AVAIL:
     case SYS_TASK:
-        if (dpl < cpl || dpl < (sel & 3u)) {
-            x86_gp(cpu, sel & ~3u);
-        }
-        if (!(hi & DESC_P_MASK)) {
-            x86_raise(cpu, EXCP_NP, sel & ~3u);
-        }
-        x86_task_switch(cpu, type == SYS_TASK ? lo >> 16 : sel, TS_CALL,
-                        -1, next_eip);
+        far_task_switch(cpu, sel, lo, hi, cpl, TS_CALL, next_eip);
         return;
     case SYS_CALL16:
     case SYS_CALL32: {
