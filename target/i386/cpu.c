@@ -108,6 +108,18 @@ void x86_cpu_reset(X86CPU *cpu)
     cpu->kernel_gs_base = 0;
     cpu->pat = PAT_RESET;
 
+    /* FPU after RESET (SDM 3A table 9-1): FCW 0040h, FSW 0, all tags
+     * empty (11b), registers +0; MXCSR 1F80h. */
+    memset(cpu->fpregs, 0, sizeof(cpu->fpregs));
+    cpu->fcw = 0x0040;
+    cpu->fsw = 0;
+    cpu->ftw = 0xffff;
+    cpu->fop = 0;
+    cpu->fip = cpu->fdp = 0;
+    cpu->fcs = cpu->fds = 0;
+    memset(cpu->xmm, 0, sizeof(cpu->xmm));
+    cpu->mxcsr = 0x1f80;
+
     /* Application processors wait for INIT/SIPI; the accelerator keeps
      * that wait state itself (KVM's mp_state), so "halted" here only
      * means HLT. */

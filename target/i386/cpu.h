@@ -61,6 +61,23 @@ typedef struct X86CPU {
     uint64_t pat;
     bool halted;
 
+    /* x87 FPU, MMX and SSE (SDM 1, chapters 8-11), in the shape of the
+     * FXSAVE image so KVM's struct kvm_fpu and FXSAVE/FXRSTOR copy it
+     * field by field. st[i] is physical register Ri (not ST(i)): the
+     * 64-bit significand then the sign and 15-bit exponent; MMX register
+     * MMi is the significand of Ri. */
+    struct {
+        uint64_t mant;
+        uint16_t sign_exp;
+    } fpregs[8];
+    uint16_t fcw, fsw;      /* fsw holds TOP in bits 11-13 */
+    uint16_t ftw;           /* full tag word, 2 bits per physical reg */
+    uint16_t fop;           /* last non-control opcode (11 bits) */
+    uint32_t fip, fdp;      /* last instruction / operand pointers */
+    uint16_t fcs, fds;
+    uint8_t xmm[16][16];
+    uint32_t mxcsr;
+
     /* model, chosen at creation */
     unsigned index;         /* 0 = bootstrap processor */
     uint32_t apic_id;
