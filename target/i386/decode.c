@@ -10,17 +10,29 @@
  * p = far pointer, M = memory only. The same tables name instructions for
  * the tests and a disassembler.
  *
+ * MMX/SSE/SSE2 opcodes whose meaning depends on a 66, F3 or F2 prefix
+ * (SDM 2 appendix A's "mandatory prefix" rows) have a P4 cell: four
+ * entries for no prefix, 66, F3 and F2, chosen right after the opcode
+ * byte; each entry then decodes like any other (ModRM, group,
+ * immediate). The handlers are in mmx.c and sse.c (simd.h).
+ *
  * Limits (SDM 2 "Instruction Format"): at most 15 bytes (#GP otherwise),
  * the last of several segment overrides wins, LOCK only on the
  * read-modify-write forms with a memory destination (#UD otherwise).
  */
 #include "target/i386/internal.h"
+#include "target/i386/simd.h"
 
 #define E(f, n, fl, im, a) { f, n, fl, im, a, NULL }
 #define G(n, fl, im, grp) { NULL, n, (fl) | X_GROUP | X_MODRM, im, 0, grp }
 #define M X_MODRM
 #define L X_LOCKOK
 #define PFX { NULL, "prefix", X_PREFIX, 0, 0, NULL }
+/* An opcode whose meaning depends on a mandatory prefix (SDM 2 appendix
+ * A, the SSE rows of table A-3): the cells for no prefix, 66, F3, F2. */
+#define P4(n, a, b, c, d) \
+    { NULL, n, X_PFXTAB, 0, 0, (const X86OpEntry[4]){ a, b, c, d } }
+#define UD_ E(NULL, NULL, 0, 0, 0)
 
 static const X86OpEntry grp1_Eb_Ib[8] = {
     E(alu_Eb_Ib, "add Eb,Ib", L, I_B, 0), E(alu_Eb_Ib, "or Eb,Ib", L, I_B, 1),
@@ -127,6 +139,59 @@ static const X86OpEntry grp9[8] = {
     [1] = E(cmpxchg8b_Mq, "cmpxchg8b Mq", X_MEMONLY | L, 0, 0),
 };
 
+/* MMX/SSE groups 12-16 (SDM 2 table A-6): shifts by an immediate on an
+ * MMX register (no prefix) or an XMM register (66). */
+static const X86OpEntry grp12_N[8] = {
+    [2] = E(mmx_shift_Nq_Ib, "psrlw Nq,Ib", 0, I_B, PSRLW),
+    [4] = E(mmx_shift_Nq_Ib, "psraw Nq,Ib", 0, I_B, PSRAW),
+    [6] = E(mmx_shift_Nq_Ib, "psllw Nq,Ib", 0, I_B, PSLLW),
+};
+static const X86OpEntry grp12_U[8] = {
+    [2] = E(sse_shift_Ux_Ib, "psrlw Ux,Ib", 0, I_B, PSRLW),
+    [4] = E(sse_shift_Ux_Ib, "psraw Ux,Ib", 0, I_B, PSRAW),
+    [6] = E(sse_shift_Ux_Ib, "psllw Ux,Ib", 0, I_B, PSLLW),
+};
+static const X86OpEntry grp13_N[8] = {
+    [2] = E(mmx_shift_Nq_Ib, "psrld Nq,Ib", 0, I_B, PSRLD),
+    [4] = E(mmx_shift_Nq_Ib, "psrad Nq,Ib", 0, I_B, PSRAD),
+    [6] = E(mmx_shift_Nq_Ib, "pslld Nq,Ib", 0, I_B, PSLLD),
+};
+static const X86OpEntry grp13_U[8] = {
+    [2] = E(sse_shift_Ux_Ib, "psrld Ux,Ib", 0, I_B, PSRLD),
+    [4] = E(sse_shift_Ux_Ib, "psrad Ux,Ib", 0, I_B, PSRAD),
+    [6] = E(sse_shift_Ux_Ib, "pslld Ux,Ib", 0, I_B, PSLLD),
+};
+static const X86OpEntry grp14_N[8] = {
+    [2] = E(mmx_shift_Nq_Ib, "psrlq Nq,Ib", 0, I_B, PSRLQ),
+    [6] = E(mmx_shift_Nq_Ib, "psllq Nq,Ib", 0, I_B, PSLLQ),
+};
+static const X86OpEntry grp14_U[8] = {
+    [2] = E(sse_shift_Ux_Ib, "psrlq Ux,Ib", 0, I_B, PSRLQ),
+    [3] = E(sse_shift_dq_Ux_Ib, "psrldq Ux,Ib", 0, I_B, 0),
+    [6] = E(sse_shift_Ux_Ib, "psllq Ux,Ib", 0, I_B, PSLLQ),
+    [7] = E(sse_shift_dq_Ux_Ib, "pslldq Ux,Ib", 0, I_B, 1),
+};
+/* Group 15: /0-/3 memory only; /5-/7 fences as register forms, /7
+ * CLFLUSH as a memory form (XSAVE & co. are not implemented: #UD). */
+static const X86OpEntry grp15_t[8] = {
+    [0] = E(grp15, "fxsave M", X_MEMONLY, 0, 0),
+    [1] = E(grp15, "fxrstor M", X_MEMONLY, 0, 1),
+    [2] = E(grp15, "ldmxcsr Md", X_MEMONLY, 0, 2),
+    [3] = E(grp15, "stmxcsr Md", X_MEMONLY, 0, 3),
+    [5] = E(grp15, "lfence", 0, 0, 5),
+    [6] = E(grp15, "mfence", 0, 0, 6),
+    [7] = E(grp15, "sfence / clflush Mb", 0, 0, 7),
+};
+/* Group 16: PREFETCHNTA/T0/T1/T2; /4-/7 are hint NOPs. */
+static const X86OpEntry grp16[8] = {
+    E(prefetch, "prefetchnta Mb", 0, 0, 0),
+    E(prefetch, "prefetcht0 Mb", 0, 0, 1),
+    E(prefetch, "prefetcht1 Mb", 0, 0, 2),
+    E(prefetch, "prefetcht2 Mb", 0, 0, 3),
+    E(prefetch, "nop Ev", 0, 0, 4), E(prefetch, "nop Ev", 0, 0, 5),
+    E(prefetch, "nop Ev", 0, 0, 6), E(prefetch, "nop Ev", 0, 0, 7),
+};
+
 #define ALU6(base, n, a) \
     [base + 0] = E(alu_Eb_Gb, n " Eb,Gb", M | L, 0, a), \
     [base + 1] = E(alu_Ev_Gv, n " Ev,Gv", M | L, 0, a), \
@@ -200,7 +265,8 @@ const X86OpEntry x86_map1[256] = {
     [0x8d] = E(lea_Gv_M, "lea Gv,M", M | X_MEMONLY, 0, 0),
     [0x8e] = E(mov_Sw_Ew, "mov Sw,Ew", M, 0, 0),
     [0x8f] = G("grp1a", 0, 0, grp1a),
-    [0x90] = E(nop, "nop", 0, 0, 0),
+    [0x90] = P4("nop", E(nop, "nop", 0, 0, 0), E(nop, "nop", 0, 0, 0),
+                E(pause_nop, "pause", 0, 0, 0), E(nop, "nop", 0, 0, 0)),
     [0x91] = E(xchg_Zv_eAX, "xchg Zv,eAX", 0, 0, 1),
     [0x92] = E(xchg_Zv_eAX, "xchg Zv,eAX", 0, 0, 2),
     [0x93] = E(xchg_Zv_eAX, "xchg Zv,eAX", 0, 0, 3),
@@ -284,6 +350,27 @@ const X86OpEntry x86_map1[256] = {
     [0xff] = G("grp5", 0, 0, grp5),
 };
 
+/* Packed-integer cells: MMX form without a prefix, XMM form with 66. */
+#define PI(c, n, op) \
+    [c] = P4(n, E(mmx_Pq_Qq, n " Pq,Qq", M, 0, op), \
+             E(sse_Vx_Wx, n " Vx,Wx", M, 0, op), UD_, UD_)
+#define PI66(c, n, op) \
+    [c] = P4(n, UD_, E(sse_Vx_Wx, n " Vx,Wx", M, 0, op), UD_, UD_)
+/* Floating-point arithmetic: ps, pd (66), ss (F3), sd (F2). */
+#define FP4(c, n, op) \
+    [c] = P4(n, E(fp_Vps_Wps, n "ps Vps,Wps", M, 0, op), \
+             E(fp_Vpd_Wpd, n "pd Vpd,Wpd", M, 0, op), \
+             E(fp_Vss_Wss, n "ss Vss,Wss", M, 0, op), \
+             E(fp_Vsd_Wsd, n "sd Vsd,Wsd", M, 0, op))
+#define FP2(c, n, op) \
+    [c] = P4(n, E(fp_Vps_Wps, n "ps Vps,Wps", M, 0, op), UD_, \
+             E(fp_Vss_Wss, n "ss Vss,Wss", M, 0, op), UD_)
+/* Bitwise ps/pd forms are the integer operations on 128 bits. */
+#define LOGIC(c, n, op) \
+    [c] = P4(n, E(sse_Vx_Wx, n "ps Vps,Wps", M, 0, op), \
+             E(sse_Vx_Wx, n "pd Vpd,Wpd", M, 0, op), UD_, UD_)
+#define CVT(n, op) E(cvt_Vx_Wx, n, M, 0, op)
+
 #define CMOV(c) [0x40 + c] = E(cmovcc_Gv_Ev, "cmovcc Gv,Ev", M, 0, c)
 #define SETCC(c) [0x90 + c] = E(setcc_Eb, "setcc Eb", M, 0, c)
 
@@ -296,11 +383,56 @@ const X86OpEntry x86_map2[256] = {
     [0x08] = E(invd, "invd", 0, 0, 0),
     [0x09] = E(wbinvd, "wbinvd", 0, 0, 0),
     [0x0b] = E(ud2, "ud2", 0, 0, 0),
+    [0x10] = P4("movups", E(movdq_Vx_Wx, "movups Vps,Wps", M, 0, 0),
+                E(movdq_Vx_Wx, "movupd Vpd,Wpd", M, 0, 0),
+                E(movss_Vx_Wx, "movss Vx,Wss", M, 0, 4),
+                E(movss_Vx_Wx, "movsd Vx,Wsd", M, 0, 8)),
+    [0x11] = P4("movups", E(movdq_Wx_Vx, "movups Wps,Vps", M, 0, 0),
+                E(movdq_Wx_Vx, "movupd Wpd,Vpd", M, 0, 0),
+                E(movss_Wx_Vx, "movss Wss,Vss", M, 0, 4),
+                E(movss_Wx_Vx, "movsd Wsd,Vsd", M, 0, 8)),
+    [0x12] = P4("movlps", E(movlps_Vq_Mq, "movlps Vq,Mq / movhlps", M, 0, 0),
+                E(movlps_Vq_Mq, "movlpd Vq,Mq", M, 0, 1), UD_, UD_),
+    [0x13] = P4("movlps", E(movlps_Mq_Vq, "movlps Mq,Vq", M, 0, 0),
+                E(movlps_Mq_Vq, "movlpd Mq,Vq", M, 0, 1), UD_, UD_),
+    [0x14] = P4("unpcklps", E(sse_Vx_Wx, "unpcklps Vx,Wx", M, 0, PUNPCKLDQ),
+                E(sse_Vx_Wx, "unpcklpd Vx,Wx", M, 0, PUNPCKLQDQ), UD_, UD_),
+    [0x15] = P4("unpckhps", E(sse_Vx_Wx, "unpckhps Vx,Wx", M, 0, PUNPCKHDQ),
+                E(sse_Vx_Wx, "unpckhpd Vx,Wx", M, 0, PUNPCKHQDQ), UD_, UD_),
+    [0x16] = P4("movhps", E(movhps_Vq_Mq, "movhps Vq,Mq / movlhps", M, 0, 0),
+                E(movhps_Vq_Mq, "movhpd Vq,Mq", M, 0, 1), UD_, UD_),
+    [0x17] = P4("movhps", E(movhps_Mq_Vq, "movhps Mq,Vq", M, 0, 0),
+                E(movhps_Mq_Vq, "movhpd Mq,Vq", M, 0, 1), UD_, UD_),
+    [0x18] = G("grp16", 0, 0, grp16),
     [0x1f] = E(nop_Ev, "nop Ev", M, 0, 0),
     [0x20] = E(mov_Rd_Cd, "mov Rd,Cd", M, 0, 0),
     [0x21] = E(mov_Rd_Dd, "mov Rd,Dd", M, 0, 0),
     [0x22] = E(mov_Cd_Rd, "mov Cd,Rd", M, 0, 0),
     [0x23] = E(mov_Dd_Rd, "mov Dd,Rd", M, 0, 0),
+    [0x28] = P4("movaps", E(movdq_Vx_Wx, "movaps Vps,Wps", M, 0, 1),
+                E(movdq_Vx_Wx, "movapd Vpd,Wpd", M, 0, 1), UD_, UD_),
+    [0x29] = P4("movaps", E(movdq_Wx_Vx, "movaps Wps,Vps", M, 0, 1),
+                E(movdq_Wx_Vx, "movapd Wpd,Vpd", M, 0, 1), UD_, UD_),
+    [0x2a] = P4("cvtpi2ps", E(cvtpi_Vx_Qq, "cvtpi2ps Vps,Qpi", M, 0, 0),
+                E(cvtpi_Vx_Qq, "cvtpi2pd Vpd,Qpi", M, 0, 1),
+                E(cvtsi_Vx_Ed, "cvtsi2ss Vss,Ed", M, 0, 0),
+                E(cvtsi_Vx_Ed, "cvtsi2sd Vsd,Ed", M, 0, 1)),
+    [0x2b] = P4("movntps",
+                E(movdq_Wx_Vx, "movntps Mps,Vps", M | X_MEMONLY, 0, 1),
+                E(movdq_Wx_Vx, "movntpd Mpd,Vpd", M | X_MEMONLY, 0, 1),
+                UD_, UD_),
+    [0x2c] = P4("cvttps2pi", E(cvt_Pq_Wx, "cvttps2pi Ppi,Wps", M, 0, 1),
+                E(cvt_Pq_Wx, "cvttpd2pi Ppi,Wpd", M, 0, 3),
+                E(cvt_Gd_Wx, "cvttss2si Gd,Wss", M, 0, 1),
+                E(cvt_Gd_Wx, "cvttsd2si Gd,Wsd", M, 0, 3)),
+    [0x2d] = P4("cvtps2pi", E(cvt_Pq_Wx, "cvtps2pi Ppi,Wps", M, 0, 0),
+                E(cvt_Pq_Wx, "cvtpd2pi Ppi,Wpd", M, 0, 2),
+                E(cvt_Gd_Wx, "cvtss2si Gd,Wss", M, 0, 0),
+                E(cvt_Gd_Wx, "cvtsd2si Gd,Wsd", M, 0, 2)),
+    [0x2e] = P4("ucomiss", E(comis, "ucomiss Vss,Wss", M, 0, 0),
+                E(comis, "ucomisd Vsd,Wsd", M, 0, 2), UD_, UD_),
+    [0x2f] = P4("comiss", E(comis, "comiss Vss,Wss", M, 0, 1),
+                E(comis, "comisd Vsd,Wsd", M, 0, 3), UD_, UD_),
     [0x30] = E(wrmsr, "wrmsr", 0, 0, 0),
     [0x31] = E(rdtsc, "rdtsc", 0, 0, 0),
     [0x32] = E(rdmsr, "rdmsr", 0, 0, 0),
@@ -310,6 +442,67 @@ const X86OpEntry x86_map2[256] = {
     CMOV(0), CMOV(1), CMOV(2), CMOV(3), CMOV(4), CMOV(5), CMOV(6), CMOV(7),
     CMOV(8), CMOV(9), CMOV(10), CMOV(11), CMOV(12), CMOV(13), CMOV(14),
     CMOV(15),
+    [0x50] = P4("movmskps", E(movmsk_Gd_Ux, "movmskps Gd,Ups", M, 0, 0),
+                E(movmsk_Gd_Ux, "movmskpd Gd,Upd", M, 0, 1), UD_, UD_),
+    FP4(0x51, "sqrt", FP_SQRT),
+    FP2(0x52, "rsqrt", FP_RSQRT),
+    FP2(0x53, "rcp", FP_RCP),
+    LOGIC(0x54, "and", PAND),
+    LOGIC(0x55, "andn", PANDN),
+    LOGIC(0x56, "or", POR),
+    LOGIC(0x57, "xor", PXOR),
+    FP4(0x58, "add", FP_ADD),
+    FP4(0x59, "mul", FP_MUL),
+    [0x5a] = P4("cvtps2pd", CVT("cvtps2pd Vpd,Wps", CVT_PS2PD),
+                CVT("cvtpd2ps Vps,Wpd", CVT_PD2PS),
+                CVT("cvtss2sd Vsd,Wss", CVT_SS2SD),
+                CVT("cvtsd2ss Vss,Wsd", CVT_SD2SS)),
+    [0x5b] = P4("cvtdq2ps", CVT("cvtdq2ps Vps,Wdq", CVT_DQ2PS),
+                CVT("cvtps2dq Vdq,Wps", CVT_PS2DQ),
+                CVT("cvttps2dq Vdq,Wps", CVT_TPS2DQ), UD_),
+    FP4(0x5c, "sub", FP_SUB),
+    FP4(0x5d, "min", FP_MIN),
+    FP4(0x5e, "div", FP_DIV),
+    FP4(0x5f, "max", FP_MAX),
+    PI(0x60, "punpcklbw", PUNPCKLBW),
+    PI(0x61, "punpcklwd", PUNPCKLWD),
+    PI(0x62, "punpckldq", PUNPCKLDQ),
+    PI(0x63, "packsswb", PACKSSWB),
+    PI(0x64, "pcmpgtb", PCMPGTB),
+    PI(0x65, "pcmpgtw", PCMPGTW),
+    PI(0x66, "pcmpgtd", PCMPGTD),
+    PI(0x67, "packuswb", PACKUSWB),
+    PI(0x68, "punpckhbw", PUNPCKHBW),
+    PI(0x69, "punpckhwd", PUNPCKHWD),
+    PI(0x6a, "punpckhdq", PUNPCKHDQ),
+    PI(0x6b, "packssdw", PACKSSDW),
+    PI66(0x6c, "punpcklqdq", PUNPCKLQDQ),
+    PI66(0x6d, "punpckhqdq", PUNPCKHQDQ),
+    [0x6e] = P4("movd", E(movd_Pd_Ed, "movd Pd,Ed", M, 0, 0),
+                E(movd_Vd_Ed, "movd Vd,Ed", M, 0, 0), UD_, UD_),
+    [0x6f] = P4("movq", E(movq_Pq_Qq, "movq Pq,Qq", M, 0, 0),
+                E(movdq_Vx_Wx, "movdqa Vx,Wx", M, 0, 1),
+                E(movdq_Vx_Wx, "movdqu Vx,Wx", M, 0, 0), UD_),
+    [0x70] = P4("pshufw", E(pshufw, "pshufw Pq,Qq,Ib", M, I_B, 0),
+                E(pshufd, "pshufd Vx,Wx,Ib", M, I_B, 0),
+                E(pshufd, "pshufhw Vx,Wx,Ib", M, I_B, 1),
+                E(pshufd, "pshuflw Vx,Wx,Ib", M, I_B, 2)),
+    [0x71] = P4("grp12", G("grp12 Nq,Ib", 0, 0, grp12_N),
+                G("grp12 Ux,Ib", 0, 0, grp12_U), UD_, UD_),
+    [0x72] = P4("grp13", G("grp13 Nq,Ib", 0, 0, grp13_N),
+                G("grp13 Ux,Ib", 0, 0, grp13_U), UD_, UD_),
+    [0x73] = P4("grp14", G("grp14 Nq,Ib", 0, 0, grp14_N),
+                G("grp14 Ux,Ib", 0, 0, grp14_U), UD_, UD_),
+    PI(0x74, "pcmpeqb", PCMPEQB),
+    PI(0x75, "pcmpeqw", PCMPEQW),
+    PI(0x76, "pcmpeqd", PCMPEQD),
+    [0x77] = P4("emms", E(emms, "emms", 0, 0, 0), UD_, UD_, UD_),
+    [0x7e] = P4("movd", E(movd_Ed_Pd, "movd Ed,Pd", M, 0, 0),
+                E(movd_Ed_Vd, "movd Ed,Vd", M, 0, 0),
+                E(movq_Vq_Wq, "movq Vq,Wq", M, 0, 0), UD_),
+    [0x7f] = P4("movq", E(movq_Qq_Pq, "movq Qq,Pq", M, 0, 0),
+                E(movdq_Wx_Vx, "movdqa Wx,Vx", M, 0, 1),
+                E(movdq_Wx_Vx, "movdqu Wx,Vx", M, 0, 0), UD_),
     C16(0x80, jcc_Jz, "jcc Jz", 0, I_V),
     SETCC(0), SETCC(1), SETCC(2), SETCC(3), SETCC(4), SETCC(5), SETCC(6),
     SETCC(7), SETCC(8), SETCC(9), SETCC(10), SETCC(11), SETCC(12),
@@ -325,6 +518,7 @@ const X86OpEntry x86_map2[256] = {
     [0xab] = E(bt_Ev_Gv, "bts Ev,Gv", M | L, 0, 1),
     [0xac] = E(shrd_Ev_Gv, "shrd Ev,Gv,Ib", M, I_B, 0),
     [0xad] = E(shrd_Ev_Gv, "shrd Ev,Gv,CL", M, 0, 1),
+    [0xae] = G("grp15", 0, 0, grp15_t),
     [0xaf] = E(imul_Gv_Ev, "imul Gv,Ev", M, 0, 0),
     [0xb0] = E(cmpxchg_E_G, "cmpxchg Eb,Gb", M | L, 0, 1),
     [0xb1] = E(cmpxchg_E_G, "cmpxchg Ev,Gv", M | L, 0, 0),
@@ -342,8 +536,74 @@ const X86OpEntry x86_map2[256] = {
     [0xbf] = E(movsx_Gv_E, "movsx Gv,Ew", M, 0, 2),
     [0xc0] = E(xadd_E_G, "xadd Eb,Gb", M | L, 0, 1),
     [0xc1] = E(xadd_E_G, "xadd Ev,Gv", M | L, 0, 0),
+    [0xc2] = P4("cmpps", E(cmp_Vx_Wx_Ib, "cmpps Vps,Wps,Ib", M, I_B, 0),
+                E(cmp_Vx_Wx_Ib, "cmppd Vpd,Wpd,Ib", M, I_B, 2),
+                E(cmp_Vx_Wx_Ib, "cmpss Vss,Wss,Ib", M, I_B, 1),
+                E(cmp_Vx_Wx_Ib, "cmpsd Vsd,Wsd,Ib", M, I_B, 3)),
+    [0xc3] = P4("movnti", E(movnti, "movnti My,Gy", M | X_MEMONLY, 0, 0),
+                UD_, UD_, UD_),
+    [0xc4] = P4("pinsrw", E(pinsrw_Pq, "pinsrw Pq,Ew,Ib", M, I_B, 0),
+                E(pinsrw_Vx, "pinsrw Vx,Ew,Ib", M, I_B, 0), UD_, UD_),
+    [0xc5] = P4("pextrw", E(pextrw_Gd_Nq, "pextrw Gd,Nq,Ib", M, I_B, 0),
+                E(pextrw_Gd_Ux, "pextrw Gd,Ux,Ib", M, I_B, 0), UD_, UD_),
+    [0xc6] = P4("shufps", E(shuf_Vx_Wx_Ib, "shufps Vps,Wps,Ib", M, I_B, 0),
+                E(shuf_Vx_Wx_Ib, "shufpd Vpd,Wpd,Ib", M, I_B, 1),
+                UD_, UD_),
     [0xc7] = G("grp9", 0, 0, grp9),
     R8(0xc8, bswap_Zd, "bswap Zd", 0),
+    PI(0xd1, "psrlw", PSRLW),
+    PI(0xd2, "psrld", PSRLD),
+    PI(0xd3, "psrlq", PSRLQ),
+    PI(0xd4, "paddq", PADDQ),
+    PI(0xd5, "pmullw", PMULLW),
+    [0xd6] = P4("movq", UD_, E(movq_Wq_Vq, "movq Wq,Vq", M, 0, 0),
+                E(movq2dq, "movq2dq Vdq,Nq", M, 0, 0),
+                E(movdq2q, "movdq2q Pq,Uq", M, 0, 0)),
+    [0xd7] = P4("pmovmskb", E(pmovmskb_Gd_Nq, "pmovmskb Gd,Nq", M, 0, 0),
+                E(pmovmskb_Gd_Ux, "pmovmskb Gd,Ux", M, 0, 0), UD_, UD_),
+    PI(0xd8, "psubusb", PSUBUSB),
+    PI(0xd9, "psubusw", PSUBUSW),
+    PI(0xda, "pminub", PMINUB),
+    PI(0xdb, "pand", PAND),
+    PI(0xdc, "paddusb", PADDUSB),
+    PI(0xdd, "paddusw", PADDUSW),
+    PI(0xde, "pmaxub", PMAXUB),
+    PI(0xdf, "pandn", PANDN),
+    PI(0xe0, "pavgb", PAVGB),
+    PI(0xe1, "psraw", PSRAW),
+    PI(0xe2, "psrad", PSRAD),
+    PI(0xe3, "pavgw", PAVGW),
+    PI(0xe4, "pmulhuw", PMULHUW),
+    PI(0xe5, "pmulhw", PMULHW),
+    [0xe6] = P4("cvtpd2dq", UD_, CVT("cvttpd2dq Vx,Wpd", CVT_TPD2DQ),
+                CVT("cvtdq2pd Vx,Wq", CVT_DQ2PD),
+                CVT("cvtpd2dq Vx,Wpd", CVT_PD2DQ)),
+    [0xe7] = P4("movntq", E(movntq, "movntq Mq,Pq", M | X_MEMONLY, 0, 0),
+                E(movdq_Wx_Vx, "movntdq Mx,Vx", M | X_MEMONLY, 0, 1),
+                UD_, UD_),
+    PI(0xe8, "psubsb", PSUBSB),
+    PI(0xe9, "psubsw", PSUBSW),
+    PI(0xea, "pminsw", PMINSW),
+    PI(0xeb, "por", POR),
+    PI(0xec, "paddsb", PADDSB),
+    PI(0xed, "paddsw", PADDSW),
+    PI(0xee, "pmaxsw", PMAXSW),
+    PI(0xef, "pxor", PXOR),
+    PI(0xf1, "psllw", PSLLW),
+    PI(0xf2, "pslld", PSLLD),
+    PI(0xf3, "psllq", PSLLQ),
+    PI(0xf4, "pmuludq", PMULUDQ),
+    PI(0xf5, "pmaddwd", PMADDWD),
+    PI(0xf6, "psadbw", PSADBW),
+    [0xf7] = P4("maskmovq", E(maskmovq, "maskmovq Pq,Nq", M, 0, 0),
+                E(maskmovdqu, "maskmovdqu Vdq,Udq", M, 0, 0), UD_, UD_),
+    PI(0xf8, "psubb", PSUBB),
+    PI(0xf9, "psubw", PSUBW),
+    PI(0xfa, "psubd", PSUBD),
+    PI(0xfb, "psubq", PSUBQ),
+    PI(0xfc, "paddb", PADDB),
+    PI(0xfd, "paddw", PADDW),
+    PI(0xfe, "paddd", PADDD),
 };
 
 typedef struct Fetcher {
@@ -433,6 +693,15 @@ static void decode_core(Fetcher *f, bool code32, X86Insn *i)
         b = fetch(f, pos++);
         i->opcode = 0x0f00 | b;
         e = &x86_map2[b];
+    }
+    if (e->flags & X_PFXTAB) {
+        /* A mandatory prefix picks the cell: F2/F3 (the last one) over
+         * 66; a 66 used this way does not change the operand size. */
+        unsigned p = i->rep == 0xf3 ? 2 : i->rep == 0xf2 ? 3 : opsz;
+        if (p == 1) {
+            i->opsize = code32 ? 4 : 2;
+        }
+        e = &e->group[p];
     }
     if (e->flags & X_MODRM) {
         uint8_t m = fetch(f, pos++);

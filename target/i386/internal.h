@@ -101,6 +101,8 @@ enum {
 #define X_LOCKOK  0x10      /* LOCK allowed (with a memory destination) */
 #define X_MEMONLY 0x20      /* mod == 3 is #UD */
 #define X_REGONLY 0x40
+#define X_PFXTAB  0x80      /* group: 4 entries chosen by the mandatory
+                               prefix: none, 66, F3, F2 (SSE) */
 
 struct X86Insn;
 typedef void X86Handler(X86CPU *cpu, struct X86Insn *i);
@@ -112,7 +114,7 @@ typedef struct X86OpEntry {
     uint8_t flags;
     uint8_t imm;
     int8_t arg;             /* ALU op, condition, register... per handler */
-    const struct X86OpEntry *group;  /* X_GROUP: 8 entries */
+    const struct X86OpEntry *group;  /* X_GROUP: 8 entries, X_PFXTAB: 4 */
 } X86OpEntry;
 
 /* A decoded instruction. The effective address is kept as its parts and

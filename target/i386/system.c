@@ -49,6 +49,11 @@
 #define CPUID_CMOV  (1u << 15)
 #define CPUID_PAT   (1u << 16)
 #define CPUID_PSE36 (1u << 17)
+#define CPUID_CLFSH (1u << 19)
+#define CPUID_MMX   (1u << 23)
+#define CPUID_FXSR  (1u << 24)
+#define CPUID_SSE   (1u << 25)
+#define CPUID_SSE2  (1u << 26)
 #define CPUID_EXT_NX (1u << 20)
 
 static void need_cpl0(X86CPU *cpu)
@@ -286,7 +291,8 @@ void mov_Rd_Cd(X86CPU *cpu, X86Insn *i)
 }
 
 #define CR4_SUPPORTED (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | \
-                       CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE)
+                       CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE | \
+                       CR4_OSFXSR | CR4_OSXMMEXCPT)
 
 void mov_Cd_Rd(X86CPU *cpu, X86Insn *i)
 {
@@ -541,10 +547,12 @@ static void cpuid_builtin(X86CPU *cpu, uint32_t leaf, uint32_t r[4])
         break;
     case 1:
         r[0] = 0x00000663;      /* family 6, model 6, stepping 3 */
-        r[1] = (cpu->apic_id << 24) | (1 << 16);
+        /* EBX 15:8: CLFLUSH line size in 8-byte units (64 bytes) */
+        r[1] = (cpu->apic_id << 24) | (1 << 16) | (8 << 8);
         r[3] = CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_PAE | CPUID_CX8 |
                CPUID_APIC | CPUID_SEP | CPUID_MTRR | CPUID_PGE | CPUID_CMOV |
-               CPUID_PAT | CPUID_PSE36;
+               CPUID_PAT | CPUID_PSE36 | CPUID_CLFSH | CPUID_MMX |
+               CPUID_FXSR | CPUID_SSE | CPUID_SSE2;
         break;
     case 2:
         r[0] = 0x00000001;      /* no cache descriptors */
