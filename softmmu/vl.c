@@ -81,7 +81,7 @@ static const char usage_text[] =
 "  -nic TYPE[,model=e1000][,mac=ADDR][,...]   back end and NIC in one\n"
 "  -net nic[,model=..] -net user   legacy pair; -net none, -nic none: no NIC\n"
 "  -object filter-dump,id=ID,netdev=ID,file=F   pcap capture of a netdev\n"
-"  -vga std|none        display adapter (std: VGA with Bochs VBE; default)\n"
+"  -vga std|cirrus|none display adapter (std: VGA with Bochs VBE; default)\n"
 "  -nodefaults          no default devices (serial port, VGA)\n"
 "\n"
 "Display and run control:\n"

@@ -27,6 +27,7 @@ extern const DeviceType i8237_type;
 extern const DeviceType sb16_type;
 extern const DeviceType es1370_type;
 extern const DeviceType vga_pci_type;
+extern const DeviceType cirrus_vga_type;
 
 const DeviceType *const device_types[] = {
     &i440fx_type,
@@ -51,5 +52,6 @@ const DeviceType *const device_types[] = {
     &sb16_type,
     &es1370_type,
     &vga_pci_type,
+    &cirrus_vga_type,
     NULL
 };

@@ -146,6 +146,7 @@ static const PCIDeviceInfo vga_pci_info = {
 };
 
 extern const DeviceType vga_pci_type;
+extern const DeviceType cirrus_vga_type;     /* hw/display/cirrus-vga.c */
 
 /* The option ROM image, its BAR rounded up to a power of two. */
 static bool vga_pci_load_rom(VGAPCIState *d, Machine *m, Error **errp)
@@ -200,7 +201,7 @@ static bool vga_pci_realize(Device *dev, Machine *m, Error **errp)
 
     /* The legacy ports and window exist once per machine. */
     for (Device *o = m->devices; o; o = o->next) {
-        if (o->type == &vga_pci_type) {
+        if (o->type == &vga_pci_type || o->type == &cirrus_vga_type) {
             error_setg(errp, "only one VGA adapter fits a machine (%s has "
                        "the legacy ports; use -vga none to add your own)",
                        o->id ? o->id : o->path);
@@ -292,22 +293,19 @@ const DeviceType vga_pci_type = {
 
 const char *vga_parse_option(const char *arg)
 {
-    if (!strcmp(arg, "std") || !strcmp(arg, "none")) {
+    if (!strcmp(arg, "std") || !strcmp(arg, "none") ||
+        !strcmp(arg, "cirrus")) {
         return arg;
     }
     if (!strcmp(arg, "help")) {
         printf("std      standard VGA with Bochs VBE extensions "
                "(-device VGA)\n"
                "none     no display adapter\n"
-               "cirrus   Cirrus CLGD 5446 (not implemented yet)\n");
+               "cirrus   Cirrus Logic CL-GD5446 (-device cirrus-vga)\n");
         exit(0);
     }
-    if (!strcmp(arg, "cirrus")) {
-        fatal("-vga cirrus: the Cirrus CLGD 5446 is not implemented yet; "
-              "use -vga std");
-    }
-    fatal("-vga %s: unknown or unsupported display adapter (std or none; "
-          "-vga help lists them)", arg);
+    fatal("-vga %s: unknown or unsupported display adapter (std, cirrus or "
+          "none; -vga help lists them)", arg);
 }
 
 const char *vga_choose_default(const char *vga_opt, bool nodefaults,
@@ -326,6 +324,10 @@ const char *vga_choose_default(const char *vga_opt, bool nodefaults,
         size_t n = strcspn(a, ",");
         if (n == strlen(vga_pci_type.name) &&
             !strncmp(a, vga_pci_type.name, n)) {
+            return "none";
+        }
+        if (n == strlen(cirrus_vga_type.name) &&
+            !strncmp(a, cirrus_vga_type.name, n)) {
             return "none";
         }
     }

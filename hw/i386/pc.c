@@ -307,6 +307,10 @@ Machine *pc_machine_create(const MachineConfig *cfg, const AccelOps *accel,
         !machine_create_device(m, "VGA", "addr=02.0", errp)) {
         return NULL;
     }
+    if (cfg->vga && !strcmp(cfg->vga, "cirrus") &&                           /* 02.0 */
+        !machine_create_device(m, "cirrus-vga", "addr=02.0", errp)) {
+        return NULL;
+    }
     if (!machine_create_device(m, "i8237",                          /* 00h, 80h: DMA 0-3 */
                                "iobase=0x00,page-base=0x80,dshift=0", errp) ||
         !machine_create_device(m, "i8237",                          /* C0h, 88h: DMA 4-7 */

@@ -34,7 +34,7 @@ typedef struct MachineConfig {
     const char *boot_order;     /* "cdn" */
     bool no_reboot;
     bool no_shutdown;
-    const char *vga;            /* "std", "none"; NULL: std (vga.h) */
+    const char *vga;            /* "std", "cirrus", "none"; NULL: std */
 } MachineConfig;
 
 struct Machine {

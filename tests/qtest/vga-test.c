@@ -378,8 +378,7 @@ static void check_user_error(const char *args, const char *want)
 
 static void test_user_errors(void)
 {
-    check_user_error("-vga cirrus", "-vga cirrus: the Cirrus CLGD 5446 is "
-                     "not implemented yet");
+    check_user_error("-vga cirrus -device VGA", "only one VGA adapter");
     check_user_error("-vga qxl", "-vga qxl: unknown");
     check_user_error("-device VGA,vgamem_mb=3", "vgamem_mb=3");
     check_user_error("-vga std -device VGA", "only one VGA adapter");
