@@ -23,6 +23,7 @@ extern const DeviceType i8042_type;
 extern const DeviceType ps2_kbd_type;
 extern const DeviceType ps2_mouse_type;
 extern const DeviceType e1000_type;
+extern const DeviceType rtl8139_type;
 extern const DeviceType i8237_type;
 extern const DeviceType sb16_type;
 extern const DeviceType es1370_type;
@@ -48,6 +49,7 @@ const DeviceType *const device_types[] = {
     &ps2_kbd_type,
     &ps2_mouse_type,
     &e1000_type,
+    &rtl8139_type,
     &i8237_type,
     &sb16_type,
     &es1370_type,
