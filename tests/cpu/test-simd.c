@@ -10,7 +10,9 @@
  * are compared too. Then: x87 state after MMX and EMMS, the faults (#UD
  * without CR4.OSFXSR or with CR0.EM, #NM with CR0.TS, #GP for a
  * misaligned MOVAPS and a bad MXCSR, #XM / #UD for an unmasked SIMD
- * exception), FXSAVE/FXRSTOR, CPUID and CR4.
+ * exception), stores that cross into a not-present page (#PF, nothing
+ * written), fences, hints and non-temporal stores, FXSAVE/FXRSTOR, CPUID
+ * and CR4.
  *
  * Exception vectors are reported by handlers that load the vector into
  * AL and halt.
@@ -838,6 +840,154 @@ static void test_mmx_state(void)
     g_assert_cmphex(cpu.fpregs[5].mant, ==, 0x88beef3344112200ull);
 }
 
+/* The rest: fences and hints, non-temporal stores, MASKMOVDQU, the
+ * MMX <-> double conversions, word and mask moves on XMM registers. */
+static void test_misc(void)
+{
+    static const uint8_t hints[] = {
+        0x0f, 0xae, 0xe8,               /* lfence */
+        0x0f, 0xae, 0xf0,               /* mfence */
+        0x0f, 0xae, 0xf8,               /* sfence */
+        0x0f, 0xae, 0x38,               /* clflush [eax] */
+        0x0f, 0x18, 0x00,               /* prefetchnta [eax] */
+        0x0f, 0x18, 0x08,               /* prefetcht0 [eax] */
+        0xf3, 0x90,                     /* pause */
+    };
+    static const uint8_t movntdq[] = { 0x66, 0x0f, 0xe7, 0x08 };
+    static const uint8_t movntpd[] = { 0x66, 0x0f, 0x2b, 0x08 };
+    static const uint8_t movnti[] = { 0x0f, 0xc3, 0x18 };
+    static const uint8_t movntq[] = { 0x0f, 0xe7, 0x08 };
+    static const uint8_t maskmovdqu[] = { 0x66, 0x0f, 0xf7, 0xca };
+    static const uint8_t cvtpi2pd[] = { 0x66, 0x0f, 0x2a, 0xc1 };
+    static const uint8_t cvtpd2pi[] = { 0x66, 0x0f, 0x2d, 0xc1 };
+    static const uint8_t cvttpd2pi[] = { 0x66, 0x0f, 0x2c, 0xc1 };
+    static const uint8_t pinsrw_mem[] = { 0x66, 0x0f, 0xc4, 0x00, 5 };
+    static const uint8_t pextrw[] = { 0x66, 0x0f, 0xc5, 0xd0, 5 };
+    static const uint8_t pmovmskb[] = { 0x66, 0x0f, 0xd7, 0xd1 };
+    static const uint8_t movmskpd[] = { 0x66, 0x0f, 0x50, 0xd1 };
+    static const uint8_t lock_addps[] = { 0xf0, 0x0f, 0x58, 0x00 };
+    static const uint8_t fxsave_reg[] = { 0x0f, 0xae, 0xc0 };
+    double d[2] = { -2.5, 1e12 };
+    uint8_t mask[16], data[16], want[16];
+    unsigned k;
+
+    machine();
+    cpu.regs[R_EAX] = DATA;
+    g_assert_cmphex(run_code(hints, sizeof(hints)), ==, NO_EXC);
+    cpu.cr[4] = 0;                      /* none of these is an SSE op */
+    g_assert_cmphex(run_code(hints, sizeof(hints)), ==, NO_EXC);
+    cpu.cr[4] = CR4_OSFXSR | CR4_OSXMMEXCPT;
+
+    memcpy(cpu.xmm[1], "0123456789abcdef", 16);
+    g_assert_cmphex(run_code(movntdq, 4), ==, NO_EXC);
+    g_assert_cmpmem(ram_mr.host + DATA, 16, "0123456789abcdef", 16);
+    cpu.regs[R_EAX] = DATA + 4;
+    g_assert_cmphex(run_code(movntpd, 4), ==, EXCP_GP);
+    cpu.regs[R_EAX] = DATA + 4;
+    cpu.regs[R_EBX] = 0x64636261;
+    g_assert_cmphex(run_code(movnti, 3), ==, NO_EXC);
+    g_assert_cmpmem(ram_mr.host + DATA, 16, "0123abcd89abcdef", 16);
+    cpu.fpregs[1].mant = 0x4847464544434241ull;
+    cpu.regs[R_EAX] = DATA + 8;
+    g_assert_cmphex(run_code(movntq, 3), ==, NO_EXC);
+    g_assert_cmpmem(ram_mr.host + DATA, 16, "0123abcdABCDEFGH", 16);
+
+    /* MASKMOVDQU xmm1,xmm2 to DS:EDI */
+    for (k = 0; k < 16; k++) {
+        mask[k] = (k % 3) ? 0x80 : 0x7f;
+        data[k] = 0xc0 + k;
+        want[k] = (k % 3) ? data[k] : 0xee;
+    }
+    memset(ram_mr.host + DATA + 0x100, 0xee, 16);
+    memcpy(cpu.xmm[1], data, 16);
+    memcpy(cpu.xmm[2], mask, 16);
+    cpu.regs[R_EDI] = DATA + 0x100;
+    g_assert_cmphex(run_code(maskmovdqu, 4), ==, NO_EXC);
+    g_assert_cmpmem(ram_mr.host + DATA + 0x100, 16, want, 16);
+
+    /* CVTPI2PD xmm0,mm1 (an MMX instruction: TOP 0, tags valid) */
+    cpu.fpregs[1].mant = ((uint64_t)(uint32_t)-9 << 32) | 123456789;
+    cpu.fsw = 3 << 11;
+    cpu.ftw = 0xffff;
+    g_assert_cmphex(run_code(cvtpi2pd, 4), ==, NO_EXC);
+    memcpy(d, cpu.xmm[0], 16);
+    g_assert_true(d[0] == 123456789.0 && d[1] == -9.0);
+    g_assert_cmphex(cpu.ftw, ==, 0);
+    g_assert_cmphex(cpu.fsw & 0x3800, ==, 0);
+    /* CVTPD2PI / CVTTPD2PI mm0,xmm1 */
+    d[0] = -2.5;
+    d[1] = 1e12;
+    memcpy(cpu.xmm[1], d, 16);
+    cpu.mxcsr = 0x1f80;
+    g_assert_cmphex(run_code(cvtpd2pi, 4), ==, NO_EXC);
+    g_assert_cmphex(cpu.fpregs[0].mant, ==, 0x80000000fffffffeull);
+    g_assert_cmphex(cpu.mxcsr & 0x3f, ==, MXCSR_IE_TEST | MXCSR_PE_TEST);
+    d[1] = 7.9;
+    memcpy(cpu.xmm[1], d, 16);
+    g_assert_cmphex(run_code(cvttpd2pi, 4), ==, NO_EXC);
+    g_assert_cmphex(cpu.fpregs[0].mant, ==, 0x00000007fffffffeull);
+
+    /* PINSRW xmm0,[eax],5; PEXTRW edx,xmm0,5; PMOVMSKB; MOVMSKPD */
+    cpu.regs[R_EAX] = DATA;
+    memset(cpu.xmm[0], 0, 16);
+    g_assert_cmphex(run_code(pinsrw_mem, 5), ==, NO_EXC);
+    g_assert_cmphex(((uint16_t *)cpu.xmm[0])[5], ==, 0x3130);
+    g_assert_cmphex(run_code(pextrw, 5), ==, NO_EXC);
+    g_assert_cmphex(cpu.regs[R_EDX], ==, 0x3130);
+    memcpy(cpu.xmm[1], mask, 16);
+    g_assert_cmphex(run_code(pmovmskb, 4), ==, NO_EXC);
+    g_assert_cmphex(cpu.regs[R_EDX], ==, 0x6db6);
+    g_assert_cmphex(run_code(movmskpd, 4), ==, NO_EXC);
+    g_assert_cmphex(cpu.regs[R_EDX], ==, 1);     /* bytes 7 and 15 */
+
+    /* LOCK and register forms of memory-only cells: #UD */
+    g_assert_cmphex(run_code(lock_addps, 4), ==, EXCP_UD);
+    g_assert_cmphex(run_code(fxsave_reg, 3), ==, EXCP_UD);
+}
+
+/* A 16-byte store whose second half hits a not-present page: #PF and
+ * no byte written; the same load leaves the register alone. */
+static void test_page_fault(void)
+{
+    static const uint8_t movdqu_st[] = { 0xf3, 0x0f, 0x7f, 0x08 };
+    static const uint8_t movdqu_ld[] = { 0xf3, 0x0f, 0x6f, 0x00 };
+    static const uint8_t movq_st[] = { 0x0f, 0x7f, 0x08 };
+    const uint32_t pd = 0x10000, pt = 0x11000;
+    unsigned k;
+
+    machine();
+    put32(pd, pt | 3);
+    for (k = 0; k < 256; k++) {
+        put32(pt + 4 * k, k == (DATA >> 12) + 1 ? 0 : (k << 12) | 3);
+    }
+    cpu.cr[3] = pd;
+    cpu.cr[0] |= CR0_PG;
+    x86_cpu_flush_caches(&cpu);
+
+    memset(ram_mr.host + DATA + 0xff8, 0xee, 8);
+    memset(cpu.xmm[1], 0x11, 16);
+    cpu.regs[R_EAX] = DATA + 0xff8;
+    g_assert_cmphex(run_code(movdqu_st, 4), ==, EXCP_PF);
+    g_assert_cmphex(cpu.cr[2], ==, DATA + 0x1000);
+    g_assert_cmpmem(ram_mr.host + DATA + 0xff8, 8,
+                    "\xee\xee\xee\xee\xee\xee\xee\xee", 8);
+    cpu.fpregs[1].mant = 0x1111111111111111ull;
+    cpu.regs[R_EAX] = DATA + 0xffc;
+    g_assert_cmphex(run_code(movq_st, 3), ==, EXCP_PF);
+    g_assert_cmpmem(ram_mr.host + DATA + 0xff8, 8,
+                    "\xee\xee\xee\xee\xee\xee\xee\xee", 8);
+    memset(cpu.xmm[0], 0x22, 16);
+    cpu.regs[R_EAX] = DATA + 0xff8;
+    g_assert_cmphex(run_code(movdqu_ld, 4), ==, EXCP_PF);
+    for (k = 0; k < 16; k++) {
+        g_assert_cmphex(cpu.xmm[0][k], ==, 0x22);
+    }
+    /* the page before it works */
+    cpu.regs[R_EAX] = DATA + 0xff0;
+    g_assert_cmphex(run_code(movdqu_st, 4), ==, NO_EXC);
+    g_assert_cmphex(ram_mr.host[DATA + 0xfff], ==, 0x11);
+}
+
 /* ---- faults ---- */
 
 static void test_faults(void)
@@ -1099,6 +1249,8 @@ int main(int argc, char **argv)
     g_test_add_func("/cpu/simd/sse-scalar", test_sse_scalar);
     g_test_add_func("/cpu/simd/mmx-vs-host", test_mmx_ops);
     g_test_add_func("/cpu/simd/mmx-state", test_mmx_state);
+    g_test_add_func("/cpu/simd/misc", test_misc);
+    g_test_add_func("/cpu/simd/page-fault", test_page_fault);
     g_test_add_func("/cpu/simd/faults", test_faults);
     g_test_add_func("/cpu/simd/fxsave-fxrstor", test_fxsave);
     return g_test_run();
